@@ -1,0 +1,15 @@
+package dev.fleet.session;
+
+import java.util.Optional;
+
+import dev.fleet.platform.conventions.ServiceConventionsContract;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class ServiceConventionsTest extends ServiceConventionsContract {
+
+    @Override
+    protected Optional<String> ownedSchema() {
+        return Optional.of("session");
+    }
+}

@@ -10,6 +10,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -28,8 +29,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Turns every exception that leaves a REST endpoint into {@code application/problem+json}.
- * Errors raised before REST routing (unknown routes, oversized bodies) are handled by
- * {@link RouterProblems}; together they leave no error response without a problem body.
+ * REST serves every path, so unknown routes end here too; bodies over the size limit are
+ * answered earlier by {@link BodyLimitProblems}.
  */
 public class ProblemMapper {
 
@@ -91,6 +92,11 @@ public class ProblemMapper {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException json) {
             return mapJson(json, request);
+        }
+        if (e instanceof NotSupportedException) {
+            return Problem.response(415, Problem.body(415, null, Problem.titleFor(415),
+                    "Send the body as application/json (this request's Content-Type was "
+                            + request.getHeader("Content-Type") + ").", request.path(), Map.of()), null);
         }
         if (e instanceof NotFoundException) {
             return Problem.response(404, Problem.body(404, "route-not-found", "Not Found",

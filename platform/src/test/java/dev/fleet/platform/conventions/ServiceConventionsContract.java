@@ -141,6 +141,24 @@ public abstract class ServiceConventionsContract {
     }
 
     @Test
+    void bodyOverTheServiceLimitIs413BeforeItIsRead() {
+        byte[] body = new byte[1024 * 1024 + 1]; // %test limit: 1M
+        as(ADMIN).contentType(ContentType.JSON).body(body).when().post(NOTIFICATIONS).then()
+                .statusCode(413)
+                .contentType(PROBLEM)
+                .body("type", equalTo("urn:fleet:problem:too-large"))
+                .body("limit", equalTo(1024 * 1024));
+    }
+
+    @Test
+    void bodyThatIsNotJsonIs415() {
+        as(ADMIN).contentType(ContentType.TEXT).body("channel=fleet_queue").when().post(NOTIFICATIONS).then()
+                .statusCode(415)
+                .contentType(PROBLEM)
+                .body("detail", containsString("application/json"));
+    }
+
+    @Test
     void missingTokenIs401WithBearerChallenge() {
         given().when().get(NOTIFICATIONS).then()
                 .statusCode(401)

@@ -1,0 +1,132 @@
+# Shared by deploy/local/{up,down,status,test-stack}, bin/test and .ci/run. Source it; it runs nothing.
+# shellcheck shell=bash
+
+FLEET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+FLEET_SERVICES=(gateway-service queue-service session-service scaler-service telemetry-service)
+FLEET_DB_HOST=${FLEET_DB_HOST:-127.0.0.1}
+FLEET_DB_PORT=${FLEET_DB_PORT:-5432}
+FLEET_DB_USER=${FLEET_DB_USER:-fleet}
+FLEET_DB_PASSWORD=${FLEET_DB_PASSWORD:-fleet}
+FLEET_LOCAL_BASE_PORT=${FLEET_LOCAL_BASE_PORT:-8080}
+FLEET_LOCAL_RUN_DIR=${FLEET_LOCAL_RUN_DIR:-$FLEET_ROOT/deploy/local/.run}
+
+fleet_say() { printf '%s\n' "$*" >&2; }
+fleet_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Port of the i-th service: gateway 8080, queue 8081, session 8082, scaler 8083, telemetry 8084.
+fleet_port() {
+  local i
+  for i in "${!FLEET_SERVICES[@]}"; do
+    [[ ${FLEET_SERVICES[$i]} == "$1" ]] && { echo $((FLEET_LOCAL_BASE_PORT + i)); return; }
+  done
+  fleet_die "unknown service $1"
+}
+
+# Exports JAVA_HOME for a JDK 21 or newer: $JAVA_HOME, then java on PATH, then /usr/lib/jvm/*.
+fleet_pick_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" /usr/lib/jvm/*; do
+    [[ -n $candidate && -x $candidate/bin/java && -x $candidate/bin/javac ]] || continue
+    if [[ $(_fleet_java_major "$candidate/bin/java") -ge 21 ]]; then
+      export JAVA_HOME=$candidate
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  fleet_die "Fleet needs a JDK 21 or newer (found none in JAVA_HOME, on PATH or under /usr/lib/jvm).
+Install one (e.g. Temurin 21/25 or 'apt-get install openjdk-21-jdk' where your distribution has it) and set JAVA_HOME."
+}
+
+_fleet_java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+_fleet_pg_answers() { pg_isready -q -h "$FLEET_DB_HOST" -p "$FLEET_DB_PORT" -t 3 2>/dev/null; }
+
+# Makes sure a PostgreSQL answers at FLEET_DB_HOST:FLEET_DB_PORT. If none does and this machine has a
+# local cluster, starts it. With --install (CI), installs Debian's postgresql first when there is none.
+fleet_ensure_postgres() {
+  local install=${1:-}
+  command -v pg_isready >/dev/null || {
+    if [[ $install == --install ]]; then _fleet_install_postgres; else _fleet_no_postgres; fi
+  }
+  _fleet_pg_answers && return 0
+  if [[ $FLEET_DB_HOST != 127.0.0.1 && $FLEET_DB_HOST != localhost ]]; then
+    fleet_die "No PostgreSQL answers at $FLEET_DB_HOST:$FLEET_DB_PORT (FLEET_DB_HOST/FLEET_DB_PORT). Start it, or unset them to use a local one."
+  fi
+  if ! command -v pg_lsclusters >/dev/null || [[ -z $(pg_lsclusters -h 2>/dev/null) ]]; then
+    if [[ $install == --install ]]; then _fleet_install_postgres; else _fleet_no_postgres; fi
+  fi
+  local version cluster port status
+  while read -r version cluster port status _; do
+    [[ $port == "$FLEET_DB_PORT" && $status != online* ]] || continue
+    fleet_say "Starting PostgreSQL cluster $version/$cluster on port $port ..."
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start 2>/dev/null \
+      || pg_ctlcluster "$version" "$cluster" start
+  done < <(pg_lsclusters -h)
+  local waited=0
+  until _fleet_pg_answers; do
+    (( waited++ < 30 )) || fleet_die "PostgreSQL did not answer on $FLEET_DB_HOST:$FLEET_DB_PORT within 30 s (see /var/log/postgresql/)."
+    sleep 1
+  done
+}
+
+_fleet_no_postgres() {
+  fleet_die "No PostgreSQL answers at $FLEET_DB_HOST:$FLEET_DB_PORT and none is installed here.
+Install one:  sudo apt-get install -y postgresql   (Debian/Ubuntu; it starts on port 5432)
+or point FLEET_DB_HOST / FLEET_DB_PORT / FLEET_DB_USER / FLEET_DB_PASSWORD at an existing server."
+}
+
+_fleet_install_postgres() {
+  fleet_say "Installing PostgreSQL from the distribution's packages ..."
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+}
+
+# Runs psql as a PostgreSQL superuser: over TCP as postgres (trust setups), else as the postgres
+# OS user over the local socket (Debian's default peer auth).
+_fleet_psql_admin() {
+  if psql -h "$FLEET_DB_HOST" -p "$FLEET_DB_PORT" -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1 </dev/null; then
+    psql -h "$FLEET_DB_HOST" -p "$FLEET_DB_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"
+  elif [[ $(id -u) -eq 0 ]] && command -v runuser >/dev/null; then
+    runuser -u postgres -- psql -p "$FLEET_DB_PORT" -d postgres -v ON_ERROR_STOP=1 -Atq "$@"
+  elif command -v sudo >/dev/null; then
+    sudo -u postgres psql -p "$FLEET_DB_PORT" -d postgres -v ON_ERROR_STOP=1 -Atq "$@"
+  else
+    fleet_die "Cannot act as a PostgreSQL superuser to create role $FLEET_DB_USER and its database; create them by hand."
+  fi
+}
+
+# Creates the role FLEET_DB_USER (password FLEET_DB_PASSWORD) and database $1 owned by it, if missing.
+fleet_ensure_database() {
+  local db=$1
+  if PGPASSWORD=$FLEET_DB_PASSWORD psql -h "$FLEET_DB_HOST" -p "$FLEET_DB_PORT" -U "$FLEET_DB_USER" -d "$db" \
+      -Atqc 'select 1' >/dev/null 2>&1 </dev/null; then
+    return 0
+  fi
+  fleet_say "Creating PostgreSQL role '$FLEET_DB_USER' and database '$db' ..."
+  _fleet_psql_admin <<SQL
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '$FLEET_DB_USER', '$FLEET_DB_PASSWORD')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$FLEET_DB_USER') \gexec
+SELECT format('CREATE DATABASE %I OWNER %I', '$db', '$FLEET_DB_USER')
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db') \gexec
+SQL
+  PGPASSWORD=$FLEET_DB_PASSWORD psql -h "$FLEET_DB_HOST" -p "$FLEET_DB_PORT" -U "$FLEET_DB_USER" -d "$db" \
+    -Atqc 'select 1' >/dev/null </dev/null \
+    || fleet_die "Role '$FLEET_DB_USER' cannot log in to '$db' over TCP; check pg_hba.conf allows password or trust auth for $FLEET_DB_HOST."
+}
+
+# PID of a service started by deploy/local/up, if that process still runs that service.
+fleet_running_pid() {
+  local pidfile=$FLEET_LOCAL_RUN_DIR/pids/$1.pid pid
+  [[ -f $pidfile ]] || return 1
+  pid=$(<"$pidfile")
+  # The PID must still be our java process: a recycled PID of something else is never touched.
+  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$1/target/quarkus-app/quarkus-run.jar" || return 1
+  echo "$pid"
+}
+
+fleet_is_ready() {
+  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(fleet_port "$1")/q/health/ready" 2>/dev/null
+}

@@ -1,0 +1,160 @@
+package dev.fleet.queue.claim;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.inject.Singleton;
+
+import dev.fleet.platform.problem.ProblemException;
+import dev.fleet.queue.config.QueueConfig;
+import dev.fleet.queue.job.JobState;
+import dev.fleet.queue.job.JobService;
+import dev.fleet.queue.metrics.QueueMetrics;
+import dev.fleet.queue.notify.QueuePublisher;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Heartbeat, complete, fail and release of claimed jobs, one or many per request. A batch runs
+ * in one transaction as one pipelined statement batch; each item gets its own outcome, and an
+ * item whose lease is not current changes nothing.
+ */
+@Singleton
+public class LeaseService {
+
+    private final Pool pool;
+    private final JobClaims claims;
+    private final QueuePublisher publisher;
+    private final QueueMetrics metrics;
+    private final QueueConfig config;
+
+    LeaseService(Pool pool, JobClaims claims, QueuePublisher publisher, QueueMetrics metrics, QueueConfig config) {
+        this.pool = pool;
+        this.claims = claims;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    public Uni<List<LeaseOutcome>> heartbeat(List<LeaseRequests.Lease> items) {
+        checkBatch(items);
+        return apply(JobClaims.LeaseAction.HEARTBEAT, items.stream().map(i -> jobId(i.jobId())).toList(),
+                items.stream().map(i -> Tuple.of(i.jobId(), i.leaseToken())).toList());
+    }
+
+    public Uni<List<LeaseOutcome>> complete(List<LeaseRequests.Complete> items) {
+        checkBatch(items);
+        List<Tuple> args = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            LeaseRequests.Complete item = items.get(i);
+            String result = item.result() == null || item.result().isNull() ? null : item.result().toString();
+            if (result != null && result.getBytes(StandardCharsets.UTF_8).length > config.maxPayloadBytes()) {
+                throw ProblemException.tooLarge(field(items, i, "result"), config.maxPayloadBytes(),
+                        "A job result may have at most " + config.maxPayloadBytes() + " bytes.");
+            }
+            args.add(Tuple.of(item.jobId(), item.leaseToken(), result));
+        }
+        return apply(JobClaims.LeaseAction.COMPLETE, items.stream().map(i -> jobId(i.jobId())).toList(), args);
+    }
+
+    public Uni<List<LeaseOutcome>> fail(List<LeaseRequests.Fail> items) {
+        checkBatch(items);
+        return apply(JobClaims.LeaseAction.FAIL, items.stream().map(i -> jobId(i.jobId())).toList(),
+                items.stream().map(i -> Tuple.of(i.jobId(), i.leaseToken(),
+                        !Boolean.FALSE.equals(i.retryable()), i.error())).toList());
+    }
+
+    public Uni<List<LeaseOutcome>> release(List<LeaseRequests.Lease> items) {
+        checkBatch(items);
+        return apply(JobClaims.LeaseAction.RELEASE, items.stream().map(i -> jobId(i.jobId())).toList(),
+                items.stream().map(i -> Tuple.of(i.jobId(), i.leaseToken())).toList());
+    }
+
+    /** The single form's answer: the outcome, or the problem that explains why nothing changed. */
+    public static LeaseOutcome requireOk(LeaseOutcome outcome) {
+        return switch (outcome.outcome()) {
+            case LeaseOutcome.OK -> outcome;
+            case LeaseOutcome.NOT_FOUND -> throw JobService.unknownJob(outcome.jobId());
+            default -> throw ProblemException.conflict("lease-lost", "Job " + outcome.jobId()
+                    + " is not held by this lease token (it is " + outcome.state()
+                    + "); the lease expired, or the job was cancelled, rescued or already finished.")
+                    .with("state", outcome.state().name());
+        };
+    }
+
+    private Uni<List<LeaseOutcome>> apply(JobClaims.LeaseAction action, List<Long> ids, List<Tuple> args) {
+        return pool.withTransaction(tx -> claims.apply(tx, action, args)
+                .chain(rows -> outcomes(tx, ids, rows)
+                        .call(() -> action == JobClaims.LeaseAction.RELEASE
+                                ? publisher.jobsAvailable(tx, perQueue(rows)) : Uni.createFrom().voidItem())
+                        .invoke(() -> count(action, rows))));
+    }
+
+    private Uni<List<LeaseOutcome>> outcomes(SqlConnection tx, List<Long> ids, List<JobClaims.LeaseRow> rows) {
+        List<Long> missed = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) == null) {
+                missed.add(ids.get(i));
+            }
+        }
+        Uni<Map<Long, String>> states = missed.isEmpty() ? Uni.createFrom().item(Map.of()) : claims.states(tx, missed);
+        return states.map(current -> {
+            List<LeaseOutcome> outcomes = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                JobClaims.LeaseRow row = rows.get(i);
+                if (row != null) {
+                    outcomes.add(new LeaseOutcome(row.id(), LeaseOutcome.OK, JobState.valueOf(row.state()),
+                            row.leaseExpiresAt(), JobState.failed.name().equals(row.state()) ? row.runAt() : null));
+                } else if (current.containsKey(ids.get(i))) {
+                    outcomes.add(new LeaseOutcome(ids.get(i), LeaseOutcome.LEASE_LOST,
+                            JobState.valueOf(current.get(ids.get(i))), null, null));
+                } else {
+                    outcomes.add(new LeaseOutcome(ids.get(i), LeaseOutcome.NOT_FOUND, null, null, null));
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    private static Map<String, Integer> perQueue(List<JobClaims.LeaseRow> rows) {
+        Map<String, Integer> counts = new HashMap<>();
+        rows.stream().filter(Objects::nonNull).forEach(row -> counts.merge(row.queue(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** Counts finished jobs per queue and outcome (succeeded, failed = retry pending, dead, released). */
+    private void count(JobClaims.LeaseAction action, List<JobClaims.LeaseRow> rows) {
+        if (action == JobClaims.LeaseAction.HEARTBEAT) {
+            return;
+        }
+        for (JobClaims.LeaseRow row : rows) {
+            if (row != null) {
+                metrics.finished(row.queue(), action == JobClaims.LeaseAction.RELEASE ? "released" : row.state());
+            }
+        }
+    }
+
+    private void checkBatch(List<?> items) {
+        if (items.size() > config.maxBatchSize()) {
+            throw ProblemException.tooLarge("items", config.maxBatchSize(),
+                    "A batch holds at most " + config.maxBatchSize() + " items; this one has " + items.size() + ".");
+        }
+    }
+
+    private static long jobId(Long id) {
+        if (id == null) {
+            throw ProblemException.invalidField("jobId", "Every item of a batch names its jobId.");
+        }
+        return id;
+    }
+
+    private static String field(List<?> items, int index, String name) {
+        return items.size() == 1 ? name : "items[" + index + "]." + name;
+    }
+}

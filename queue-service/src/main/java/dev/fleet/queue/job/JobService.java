@@ -1,0 +1,151 @@
+package dev.fleet.queue.job;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+
+import dev.fleet.platform.problem.ProblemException;
+import dev.fleet.queue.config.QueueConfig;
+import dev.fleet.queue.metrics.QueueMetrics;
+import dev.fleet.queue.notify.QueuePublisher;
+import dev.fleet.queue.queue.QueueNames;
+import dev.fleet.queue.queue.QueueService;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/** Enqueueing (single and batch, idempotent by unique key), reading, listing and cancelling jobs. */
+@Singleton
+public class JobService {
+
+    /** A job and whether this request created it. */
+    public record EnqueueOutcome(JobView job, boolean created) {
+    }
+
+    private final Pool pool;
+    private final JobQueries queries;
+    private final QueueService queues;
+    private final QueuePublisher publisher;
+    private final QueueMetrics metrics;
+    private final QueueConfig config;
+
+    JobService(Pool pool, JobQueries queries, QueueService queues, QueuePublisher publisher, QueueMetrics metrics,
+            QueueConfig config) {
+        this.pool = pool;
+        this.queries = queries;
+        this.queues = queues;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    public Uni<EnqueueOutcome> enqueueJob(String queue, EnqueueJobRequest request) {
+        return enqueueJobs(queue, List.of(request)).map(outcomes -> outcomes.get(0));
+    }
+
+    /** Enqueues all jobs into one queue in one transaction, with one NOTIFY for the lot. */
+    public Uni<List<EnqueueOutcome>> enqueueJobs(String queue, List<EnqueueJobRequest> requests) {
+        QueueNames.require(queue);
+        if (requests.size() > config.maxBatchSize()) {
+            throw ProblemException.tooLarge("jobs", config.maxBatchSize(),
+                    "A batch holds at most " + config.maxBatchSize() + " jobs; this one has " + requests.size() + ".");
+        }
+        List<JobQueries.NewJob> jobs = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            jobs.add(toNewJob(requests.get(i), requests.size() == 1 ? "" : "jobs[" + i + "]."));
+        }
+        return queues.ensureQueue(pool, queue)
+                .chain(() -> pool.withTransaction(connection -> queries.insert(connection, queue, jobs)
+                        .chain(inserted -> resolveDuplicates(connection, queue, jobs, inserted))
+                        .call(outcomes -> publisher.jobsAvailable(connection, availableCount(queue, outcomes)))))
+                .invoke(outcomes -> metrics.enqueued(queue, (int) outcomes.stream().filter(EnqueueOutcome::created).count()));
+    }
+
+    public Uni<JobView> findJob(long id) {
+        return queries.find(id).map(found -> found.orElseThrow(() -> unknownJob(id)));
+    }
+
+    public Uni<JobPage> listJobs(JobFilter filter, Long cursor, Integer limit) {
+        int pageSize = limit == null ? 100 : limit;
+        if (pageSize < 1 || pageSize > config.maxPageSize()) {
+            throw ProblemException.invalidField("limit", "limit must be between 1 and " + config.maxPageSize() + ".")
+                    .with("limit", config.maxPageSize());
+        }
+        return queries.list(filter, cursor, pageSize).map(jobs -> new JobPage(jobs,
+                jobs.size() == pageSize ? jobs.get(jobs.size() - 1).id() : null));
+    }
+
+    public Uni<JobView> cancelJob(long id) {
+        return pool.withTransaction(connection -> queries.cancel(connection, id))
+                .chain(cancelled -> cancelled.isPresent()
+                        ? Uni.createFrom().item(cancelled.get()).invoke(job -> metrics.finished(job.queue(), "cancelled"))
+                        : findJob(id).map(job -> {
+                            throw ProblemException.conflict("job-finished",
+                                    "Job " + id + " is " + job.state() + " and can no longer be cancelled.")
+                                    .with("state", job.state().name());
+                        }));
+    }
+
+    public static ProblemException unknownJob(long id) {
+        return ProblemException.notFound("job", "There is no job " + id + ".");
+    }
+
+    /**
+     * Where the insert did nothing, a live job held the unique key: answer with that job. If it
+     * finished in between, the key is free again and one more insert settles it.
+     */
+    private Uni<List<EnqueueOutcome>> resolveDuplicates(SqlConnection connection, String queue,
+            List<JobQueries.NewJob> jobs, List<Optional<JobView>> inserted) {
+        Uni<List<EnqueueOutcome>> chain = Uni.createFrom().item(new ArrayList<>(jobs.size()));
+        for (int i = 0; i < jobs.size(); i++) {
+            JobQueries.NewJob job = jobs.get(i);
+            Optional<JobView> row = inserted.get(i);
+            chain = chain.chain(outcomes -> {
+                if (row.isPresent()) {
+                    outcomes.add(new EnqueueOutcome(row.get(), true));
+                    return Uni.createFrom().item(outcomes);
+                }
+                return queries.findLiveByUniqueKey(connection, queue, job.uniqueKey())
+                        .chain(live -> live.isPresent()
+                                ? Uni.createFrom().item(new EnqueueOutcome(live.get(), false))
+                                : queries.insert(connection, queue, List.of(job)).map(again -> new EnqueueOutcome(
+                                        again.get(0).orElseThrow(() -> ProblemException.conflict("unique-key-busy",
+                                                "Another request is enqueueing a job with unique key '" + job.uniqueKey()
+                                                        + "'; retry.")), true)))
+                        .map(outcome -> {
+                            outcomes.add(outcome);
+                            return outcomes;
+                        });
+            });
+        }
+        return chain;
+    }
+
+    private static Map<String, Integer> availableCount(String queue, List<EnqueueOutcome> outcomes) {
+        int available = (int) outcomes.stream()
+                .filter(o -> o.created() && o.job().state() == JobState.available).count();
+        return available == 0 ? Map.of() : Map.of(queue, available);
+    }
+
+    private JobQueries.NewJob toNewJob(EnqueueJobRequest request, String fieldPrefix) {
+        String payload = request.payload() == null || request.payload().isNull() ? "{}" : request.payload().toString();
+        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > config.maxPayloadBytes()) {
+            throw ProblemException.tooLarge(fieldPrefix + "payload", config.maxPayloadBytes(),
+                    "The payload is " + bytes + " bytes; a job payload may have at most " + config.maxPayloadBytes() + ".");
+        }
+        if (request.runAt() != null && request.delayMs() != null) {
+            throw ProblemException.invalidField(fieldPrefix + "runAt", "Give runAt or delayMs, not both.");
+        }
+        return new JobQueries.NewJob(request.kind(), payload,
+                request.priority() == null ? Priority.P3 : request.priority(), request.delayMs(),
+                request.runAt() == null ? null : request.runAt().atOffset(ZoneOffset.UTC),
+                request.uniqueKey(), request.fairnessKey(), request.cost() == null ? 1 : request.cost(),
+                request.maxAttempts());
+    }
+}

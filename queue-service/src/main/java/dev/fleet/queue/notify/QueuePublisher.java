@@ -1,0 +1,47 @@
+package dev.fleet.queue.notify;
+
+import java.util.Map;
+
+import jakarta.inject.Singleton;
+
+import dev.fleet.platform.notify.Channel;
+import dev.fleet.platform.notify.NotifyConfig;
+import dev.fleet.platform.notify.TransactionNotifications;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Tells {@code fleet_queue} listeners (waiting claimers in every replica, the scaler) that a
+ * queue has new work or changed, inside the transaction that caused it: one NOTIFY per
+ * transaction, one event per queue.
+ */
+@Singleton
+public class QueuePublisher {
+
+    private final NotifyConfig notifyConfig;
+
+    QueuePublisher(NotifyConfig notifyConfig) {
+        this.notifyConfig = notifyConfig;
+    }
+
+    /** Announces newly available jobs per queue. */
+    public Uni<Void> jobsAvailable(SqlConnection connection, Map<String, Integer> countByQueue) {
+        return publish(connection, countByQueue, "available");
+    }
+
+    /** Announces that a queue's settings changed (paused, resumed, limits). */
+    public Uni<Void> queueChanged(SqlConnection connection, String queue) {
+        return publish(connection, Map.of(queue, 0), "changed");
+    }
+
+    private Uni<Void> publish(SqlConnection connection, Map<String, Integer> countByQueue, String event) {
+        if (countByQueue.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        TransactionNotifications notifications = new TransactionNotifications(notifyConfig.maxPayloadBytes());
+        countByQueue.forEach((queue, count) -> notifications.add(Channel.QUEUE,
+                new JsonObject().put("event", event).put("queue", queue).put("count", count)));
+        return notifications.sendWith(connection);
+    }
+}

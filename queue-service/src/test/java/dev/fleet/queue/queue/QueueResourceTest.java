@@ -1,0 +1,103 @@
+package dev.fleet.queue.queue;
+
+import static dev.fleet.queue.QueueApi.ADMIN;
+import static dev.fleet.queue.QueueApi.CLIENT;
+import static dev.fleet.queue.QueueApi.as;
+import static dev.fleet.queue.QueueApi.claim;
+import static dev.fleet.queue.QueueApi.configure;
+import static dev.fleet.queue.QueueApi.enqueue;
+import static dev.fleet.queue.QueueApi.freshQueue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class QueueResourceTest {
+
+    @Test
+    void statsShowDepthByStateAndPriorityAndWhoRunsWhat() {
+        String queue = freshQueue();
+        enqueue(queue, Map.of("kind", "k", "priority", "P0"));
+        enqueue(queue, Map.of("kind", "k", "priority", "P6"));
+        enqueue(queue, Map.of("kind", "k", "priority", "P6"));
+        claim(queue, "runner-a", 1, 0);
+
+        as(CLIENT).when().get("/queues/" + queue).then().statusCode(200)
+                .body("settings.name", equalTo(queue))
+                .body("stats.depth.available", equalTo(2))
+                .body("stats.depth.running", equalTo(1))
+                .body("stats.availableByPriority.P6", equalTo(2))
+                .body("stats.availableByPriority.P0", equalTo(0))
+                .body("stats.runningByRunner.runner-a", equalTo(1));
+        as(CLIENT).when().get("/queues").then().statusCode(200).body("settings.name", hasItem(queue));
+    }
+
+    @Test
+    void settingsChangeByApiAndKeepWhatIsNotSent() {
+        String queue = freshQueue();
+        configure(queue, Map.of("maxAttempts", 7, "leaseMs", 5000));
+
+        as(ADMIN).body(Map.of("ratePerSecond", 10)).when().put("/queues/" + queue).then().statusCode(200)
+                .body("maxAttempts", equalTo(7))
+                .body("leaseMs", equalTo(5000))
+                .body("ratePerSecond", equalTo(10.0f));
+        as(ADMIN).body(Map.of("ratePerSecond", 0)).when().put("/queues/" + queue).then().statusCode(200)
+                .body("ratePerSecond", equalTo(null));
+    }
+
+    @Test
+    void inconsistentOrAbsurdSettingsAreRejected() {
+        String queue = freshQueue();
+        as(ADMIN).body(Map.of("backoffBaseMs", 5000, "backoffMaxMs", 100)).when().put("/queues/" + queue).then()
+                .statusCode(422).body("field", equalTo("backoffMaxMs"));
+        as(ADMIN).body(Map.of("leaseMs", -1, "maxAttempts", 0)).when().put("/queues/" + queue).then()
+                .statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItems("leaseMs", "maxAttempts"));
+        as(CLIENT).body(Map.of("maxAttempts", 2)).when().put("/queues/" + queue).then().statusCode(403);
+        as(CLIENT).when().get("/queues/" + queue).then().statusCode(404);
+    }
+
+    @Test
+    void rateLimitCapsJobsPerSecond() {
+        String queue = freshQueue();
+        configure(queue, Map.of("ratePerSecond", 2));
+        for (int i = 0; i < 10; i++) {
+            enqueue(queue, "k");
+        }
+        // A fresh bucket holds up to one second's worth once a second has passed; right away it may hold less.
+        int first = claim(queue, 10).size();
+        int second = claim(queue, 10).size();
+
+        assertThat(first + second).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void fairnessLimitCapsRunningJobsPerKey() {
+        String queue = freshQueue();
+        configure(queue, Map.of("fairnessLimit", 1));
+        enqueue(queue, Map.of("kind", "k", "fairnessKey", "tenant-a"));
+        enqueue(queue, Map.of("kind", "k", "fairnessKey", "tenant-a"));
+        enqueue(queue, Map.of("kind", "k", "fairnessKey", "tenant-b"));
+
+        var claimed = claim(queue, 10);
+
+        assertThat(claimed).extracting(j -> j.get("fairnessKey")).containsExactlyInAnyOrder("tenant-a", "tenant-b");
+        assertThat(claim(queue, 10)).as("tenant-a is at its limit").isEmpty();
+    }
+
+    @Test
+    void costBudgetStopsAtTheFirstJobThatDoesNotFit() {
+        String queue = freshQueue();
+        configure(queue, Map.of("costPerMinute", 1000));
+        enqueue(queue, Map.of("kind", "llm", "cost", 2000));
+        enqueue(queue, Map.of("kind", "llm", "cost", 10));
+
+        // The bucket starts empty and fills at 1000/min; a job costing more than a minute's budget waits for a full bucket.
+        assertThat(claim(queue, 10)).isEmpty();
+    }
+}

@@ -36,6 +36,10 @@ public interface QueueConfig {
     @WithDefault("500")
     int maxPageSize();
 
+    /** Most dead jobs one bulk replay or purge handles; the answer says when more match. */
+    @WithDefault("10000")
+    int maxBulk();
+
     /** Default attempts before a job goes dead. */
     @WithDefault("3")
     int defaultMaxAttempts();

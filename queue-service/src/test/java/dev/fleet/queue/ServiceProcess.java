@@ -1,0 +1,97 @@
+package dev.fleet.queue;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged queue-service run as a real OS process (test profile, its maintenance scheduler
+ * on), for tests that need what an in-JVM test cannot do: {@code kill -9} it, or run two replicas.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    public ServiceProcess() throws IOException {
+        this.port = freePort();
+        this.log = Files.createTempFile("queue-service-" + port + "-", ".log");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Starts the service and waits until it is ready. */
+    public ServiceProcess start() throws Exception {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run 'mvnw package' first");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dquarkus.profile=test",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.test-port=" + port,
+                // The test profile turns the scheduler off for in-JVM tests; a real replica runs it.
+                "-D%test.quarkus.scheduler.enabled=true",
+                "-jar", JAR.toString()));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!ready()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("queue-service exited during start; log: " + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("queue-service not ready within 60 s; log: " + log);
+            }
+            Thread.sleep(50);
+        }
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook runs, in-flight requests and transactions die with the process. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    private boolean ready() {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url() + "/q/health/ready").toURL().openConnection();
+            connection.setConnectTimeout(500);
+            connection.setReadTimeout(1000);
+            return connection.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

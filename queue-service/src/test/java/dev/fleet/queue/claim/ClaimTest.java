@@ -198,7 +198,7 @@ class ClaimTest {
         enqueue(queue, "warm-up");
         claim(queue, 1);
         CompletableFuture<List<Map<String, Object>>> waiting = CompletableFuture.supplyAsync(
-                () -> claim(queue, "waiter", 1, 20_000));
+                () -> claim(queue, "waiter", 1, 20_000), java.util.concurrent.Executors.newSingleThreadExecutor());
         Thread.sleep(300); // let the claim start waiting; the assertion below does not depend on it
 
         Instant enqueued = Instant.now();

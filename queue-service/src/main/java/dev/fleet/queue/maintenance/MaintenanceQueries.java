@@ -24,7 +24,7 @@ final class MaintenanceQueries {
                 SELECT id FROM queue.jobs
                 WHERE state = 'available' AND priority > 0
                   AND coalesce(aged_at, run_at) <= now() - make_interval(secs => $1::bigint / 1000.0)
-                LIMIT $2 FOR UPDATE SKIP LOCKED)
+                ORDER BY coalesce(aged_at, run_at) LIMIT $2 FOR UPDATE SKIP LOCKED)
             UPDATE queue.jobs j SET priority = j.priority - 1, aged_at = now() FROM old WHERE j.id = old.id
             RETURNING j.queue""";
 

@@ -50,6 +50,11 @@ public class QueueMetrics {
         }
     }
 
+    /** A periodic definition's tick: enqueued, skipped (missed, policy skip) or duplicate. */
+    public void periodicTick(String periodicJob, String outcome) {
+        registry.counter("fleet.queue.periodic.ticks", "periodic_job", periodicJob, "outcome", outcome).increment();
+    }
+
     public void timeInQueue(String queue, Duration waited) {
         Timer.builder("fleet.queue.time.in.queue").tag("queue", queue).publishPercentileHistogram()
                 .register(registry).record(waited.isNegative() ? Duration.ZERO : waited);

@@ -95,7 +95,10 @@ class MaintenanceTest {
         setColumn(background, "run_at = now() - interval '6 minutes'");
         long urgent = enqueue(queue, Map.of("kind", "k", "priority", "P0"));
 
-        ager.runOnce().await().indefinitely();
+        // Other tests' leftovers may be waiting too: age until a pass has nothing more to do.
+        while (ager.runOnce().await().indefinitely() == JobScheduler.BATCH) {
+            continue;
+        }
 
         assertThat(job(background).getString("priority")).isEqualTo("P0");
         assertThat(job(background).getString("basePriority")).isEqualTo("P1");

@@ -1,5 +1,7 @@
 package dev.fleet.queue.claim;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -108,15 +110,15 @@ public class JobClaims {
 
     /** The queue row of a limited queue, locked for the claim's transaction. */
     record LockedQueue(Double ratePerSecond, Long costPerMinute, Integer fairnessLimit, boolean paused, long leaseMs,
-            double rateTokens, double costTokens, java.time.OffsetDateTime tokensAt, java.time.OffsetDateTime now) {
+            double rateTokens, double costTokens, OffsetDateTime tokensAt, OffsetDateTime now) {
     }
 
     record Candidate(long id, String fairnessKey, int cost) {
     }
 
     /** One lease action's effect: the row it changed, or null where the lease was not current. */
-    record LeaseRow(long id, String queue, String state, java.time.Instant leaseExpiresAt, java.time.Instant runAt,
-            java.time.Instant attemptedAt) {
+    record LeaseRow(long id, String queue, String state, Instant leaseExpiresAt, Instant runAt,
+            Instant attemptedAt) {
     }
 
     enum LeaseAction {
@@ -179,7 +181,7 @@ public class JobClaims {
                 .map(JobClaims::claimed);
     }
 
-    Uni<Void> saveTokens(SqlClient tx, String queue, double rateTokens, double costTokens, java.time.OffsetDateTime at) {
+    Uni<Void> saveTokens(SqlClient tx, String queue, double rateTokens, double costTokens, OffsetDateTime at) {
         return tx.preparedQuery(SAVE_TOKENS).execute(Tuple.of(queue, rateTokens, costTokens, at)).replaceWithVoid();
     }
 
@@ -215,8 +217,8 @@ public class JobClaims {
                 instant(r, "lease_expires_at"), instant(r, "run_at"), instant(r, "attempted_at"));
     }
 
-    private static java.time.Instant instant(Row r, String column) {
-        java.time.OffsetDateTime value = r.getOffsetDateTime(column);
+    private static Instant instant(Row r, String column) {
+        OffsetDateTime value = r.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
     }
 

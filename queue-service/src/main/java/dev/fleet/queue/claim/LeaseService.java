@@ -89,11 +89,13 @@ public class LeaseService {
     }
 
     private Uni<List<LeaseOutcome>> apply(JobClaims.LeaseAction action, List<Long> ids, List<Tuple> args) {
+        List<JobClaims.LeaseRow> changed = new ArrayList<>();
         return pool.withTransaction(tx -> claims.apply(tx, action, args)
+                .invoke(changed::addAll)
                 .chain(rows -> outcomes(tx, ids, rows)
                         .call(() -> action == JobClaims.LeaseAction.RELEASE
-                                ? publisher.jobsAvailable(tx, perQueue(rows)) : Uni.createFrom().voidItem())
-                        .invoke(() -> count(action, rows))));
+                                ? publisher.jobsAvailable(tx, perQueue(rows)) : Uni.createFrom().voidItem())))
+                .invoke(() -> count(action, changed)); // counted once committed
     }
 
     private Uni<List<LeaseOutcome>> outcomes(SqlConnection tx, List<Long> ids, List<JobClaims.LeaseRow> rows) {

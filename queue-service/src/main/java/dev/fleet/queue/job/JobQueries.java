@@ -1,5 +1,8 @@
 package dev.fleet.queue.job;
 
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,11 +20,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class JobQueries {
 
     /** A job's enqueue parameters, already validated and defaulted. */
-    public record NewJob(String kind, String payloadJson, Priority priority, Long delayMs, java.time.OffsetDateTime runAt,
+    public record NewJob(String kind, String payloadJson, Priority priority, Long delayMs, OffsetDateTime runAt,
             String uniqueKey, String fairnessKey, int cost, Integer maxAttempts) {
 
         Tuple toTuple(String queue) {
-            return Tuple.from(java.util.Arrays.asList(queue, kind, payloadJson, (short) priority.level(), runAt,
+            return Tuple.from(Arrays.asList(queue, kind, payloadJson, (short) priority.level(), runAt,
                     delayMs, uniqueKey, fairnessKey, cost, maxAttempts));
         }
     }
@@ -79,7 +82,7 @@ public class JobQueries {
                 ? client.preparedQuery(ENQUEUE).execute(rows.get(0))
                 : client.preparedQuery(ENQUEUE).executeBatch(rows);
         return result.map(first -> {
-            List<Optional<JobView>> inserted = new java.util.ArrayList<>(rows.size());
+            List<Optional<JobView>> inserted = new ArrayList<>(rows.size());
             for (RowSet<Row> set = first; set != null; set = set.next()) {
                 var it = set.iterator();
                 inserted.add(it.hasNext() ? Optional.of(JobView.from(it.next())) : Optional.empty());
@@ -97,7 +100,7 @@ public class JobQueries {
     }
 
     public Uni<List<JobView>> list(JobFilter filter, Long cursor, int limit) {
-        Tuple args = Tuple.from(java.util.Arrays.asList(filter.queue(),
+        Tuple args = Tuple.from(Arrays.asList(filter.queue(),
                 filter.state() == null ? null : filter.state().name(),
                 filter.priority() == null ? null : (short) filter.priority().level(),
                 filter.kind(), filter.uniqueKey(), filter.fairnessKey(), cursor, limit));

@@ -197,13 +197,15 @@ class ClaimTest {
         String queue = freshQueue();
         enqueue(queue, "warm-up");
         claim(queue, 1);
+        var thread = java.util.concurrent.Executors.newSingleThreadExecutor();
         CompletableFuture<List<Map<String, Object>>> waiting = CompletableFuture.supplyAsync(
-                () -> claim(queue, "waiter", 1, 20_000), java.util.concurrent.Executors.newSingleThreadExecutor());
+                () -> claim(queue, "waiter", 1, 20_000), thread);
         Thread.sleep(300); // let the claim start waiting; the assertion below does not depend on it
 
         Instant enqueued = Instant.now();
         long id = enqueue(queue, "wake-up");
         List<Map<String, Object>> got = waiting.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        thread.shutdown();
 
         assertThat(got).extracting(dev.fleet.queue.QueueApi::id).containsExactly(id);
         assertThat(Duration.between(enqueued, Instant.now())).isLessThan(Duration.ofSeconds(5));

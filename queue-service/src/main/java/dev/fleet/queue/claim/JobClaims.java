@@ -70,41 +70,47 @@ public class JobClaims {
     private static final String SAVE_TOKENS = "UPDATE queue.queues SET rate_tokens = $2, cost_tokens = $3, tokens_at = $4"
             + " WHERE name = $1";
 
+    // Lease actions take a whole batch as parallel arrays in one statement; a job is changed only
+    // while the given token is its current lease.
+    private static final String RETURNING_LEASE = " RETURNING j.id, j.queue, j.state, j.lease_expires_at, j.run_at, j.attempted_at";
+
     private static final String HEARTBEAT = """
             UPDATE queue.jobs j SET lease_expires_at = clock_timestamp() + make_interval(secs => q.lease_ms / 1000.0)
-            FROM queue.queues q
-            WHERE j.id = $1 AND j.lease_token = $2 AND j.state = 'running' AND q.name = j.queue
-            RETURNING j.id, j.queue, j.state, j.lease_expires_at, j.run_at, j.attempted_at""";
+            FROM unnest($1::bigint[], $2::uuid[]) AS l(id, token), queue.queues q
+            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running' AND q.name = j.queue""" + RETURNING_LEASE;
 
     private static final String COMPLETE = """
-            UPDATE queue.jobs j SET state = 'succeeded', result = ($3::text)::jsonb, finished_at = clock_timestamp(),
+            UPDATE queue.jobs j SET state = 'succeeded', result = l.result::jsonb, finished_at = clock_timestamp(),
                                     lease_token = NULL, lease_expires_at = NULL
-            WHERE j.id = $1 AND j.lease_token = $2 AND j.state = 'running'
-            RETURNING j.id, j.queue, j.state, j.lease_expires_at, j.run_at, j.attempted_at""";
+            FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS l(id, token, result)
+            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running'""" + RETURNING_LEASE;
 
     // Retry with exponential backoff and jitter (a delay between half and all of
     // min(max, base * 2^(attempt-1))), or dead when attempts are used up or the error is final.
     private static final String FAIL = """
             UPDATE queue.jobs j SET
-                state = CASE WHEN ($3 AND j.attempt < j.max_attempts) THEN 'failed' ELSE 'dead' END,
-                run_at = CASE WHEN ($3 AND j.attempt < j.max_attempts) THEN clock_timestamp() + make_interval(secs =>
-                             least(q.backoff_max_ms::float8, q.backoff_base_ms * power(2::float8, least(j.attempt - 1, 60)))
-                             * (0.5 + random() / 2) / 1000.0) ELSE j.run_at END,
-                dead_reason = CASE WHEN ($3 AND j.attempt < j.max_attempts) THEN NULL WHEN $3 THEN 'max-attempts' ELSE 'non-retryable' END,
-                finished_at = CASE WHEN ($3 AND j.attempt < j.max_attempts) THEN NULL ELSE clock_timestamp() END,
+                state = CASE WHEN l.retryable AND j.attempt < j.max_attempts THEN 'failed' ELSE 'dead' END,
+                run_at = CASE WHEN l.retryable AND j.attempt < j.max_attempts
+                              THEN clock_timestamp() + make_interval(secs =>
+                                   least(q.backoff_max_ms::float8, q.backoff_base_ms * power(2::float8, least(j.attempt - 1, 60)))
+                                   * (0.5 + random() / 2) / 1000.0)
+                              ELSE j.run_at END,
+                dead_reason = CASE WHEN l.retryable AND j.attempt < j.max_attempts THEN NULL
+                                   WHEN l.retryable THEN 'max-attempts' ELSE 'non-retryable' END,
+                finished_at = CASE WHEN l.retryable AND j.attempt < j.max_attempts THEN NULL ELSE clock_timestamp() END,
                 errors = j.errors || jsonb_build_array(jsonb_build_object(
-                             'attempt', j.attempt, 'at', clock_timestamp(), 'runner', j.runner_id, 'error', $4::text)),
+                             'attempt', j.attempt, 'at', clock_timestamp(), 'runner', j.runner_id, 'error', l.error)),
                 lease_token = NULL, lease_expires_at = NULL
-            FROM queue.queues q
-            WHERE j.id = $1 AND j.lease_token = $2 AND j.state = 'running' AND q.name = j.queue
-            RETURNING j.id, j.queue, j.state, j.lease_expires_at, j.run_at, j.attempted_at""";
+            FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::text[]) AS l(id, token, retryable, error),
+                 queue.queues q
+            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running' AND q.name = j.queue""" + RETURNING_LEASE;
 
     // Giving a job back (graceful shutdown) costs no attempt and keeps its place in line.
     private static final String RELEASE = """
             UPDATE queue.jobs j SET state = 'available', attempt = j.attempt - 1, runner_id = NULL,
                                     lease_token = NULL, lease_expires_at = NULL
-            WHERE j.id = $1 AND j.lease_token = $2 AND j.state = 'running'
-            RETURNING j.id, j.queue, j.state, j.lease_expires_at, j.run_at, j.attempted_at""";
+            FROM unnest($1::bigint[], $2::uuid[]) AS l(id, token)
+            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running'""" + RETURNING_LEASE;
 
     private static final String STATES = "SELECT id, state FROM queue.jobs WHERE id = ANY($1::bigint[])";
 
@@ -186,20 +192,16 @@ public class JobClaims {
     }
 
     /**
-     * Runs one lease action for many jobs in one pipelined batch inside one transaction; the answer
-     * has one entry per input, null where the lease was not current.
+     * Runs one lease action for a batch in one statement. {@code arrays} holds the statement's array
+     * parameters (job ids first); the answer has one entry per id, null where the lease was not current.
      */
-    Uni<List<LeaseRow>> apply(SqlClient tx, LeaseAction action, List<Tuple> args) {
-        Uni<RowSet<Row>> result = args.size() == 1
-                ? tx.preparedQuery(action.sql).execute(args.get(0))
-                : tx.preparedQuery(action.sql).executeBatch(args);
-        return result.map(first -> {
-            List<LeaseRow> rows = new ArrayList<>(args.size());
-            for (RowSet<Row> set = first; set != null; set = set.next()) {
-                var it = set.iterator();
-                rows.add(it.hasNext() ? leaseRow(it.next()) : null);
-            }
-            return rows;
+    Uni<List<LeaseRow>> apply(SqlClient tx, LeaseAction action, List<Long> ids, Tuple arrays) {
+        return tx.preparedQuery(action.sql).execute(arrays).map(rows -> {
+            Map<Long, LeaseRow> byId = new HashMap<>();
+            rows.forEach(row -> byId.put(row.getLong("id"), leaseRow(row)));
+            List<LeaseRow> aligned = new ArrayList<>(ids.size());
+            ids.forEach(id -> aligned.add(byId.get(id)));
+            return aligned;
         });
     }
 

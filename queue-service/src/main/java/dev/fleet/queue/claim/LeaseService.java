@@ -3,9 +3,13 @@ package dev.fleet.queue.claim;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
@@ -43,37 +47,38 @@ public class LeaseService {
     }
 
     public Uni<List<LeaseOutcome>> heartbeat(List<LeaseRequests.Lease> items) {
-        checkBatch(items);
-        return apply(JobClaims.LeaseAction.HEARTBEAT, items.stream().map(i -> jobId(i.jobId())).toList(),
-                items.stream().map(i -> Tuple.of(i.jobId(), i.leaseToken())).toList());
+        List<Long> ids = jobIds(items, LeaseRequests.Lease::jobId);
+        return apply(JobClaims.LeaseAction.HEARTBEAT, ids, Tuple.of(ids.toArray(Long[]::new), tokens(items,
+                LeaseRequests.Lease::leaseToken)));
     }
 
     public Uni<List<LeaseOutcome>> complete(List<LeaseRequests.Complete> items) {
-        checkBatch(items);
-        List<Tuple> args = new ArrayList<>();
+        List<Long> ids = jobIds(items, LeaseRequests.Complete::jobId);
+        String[] results = new String[items.size()];
         for (int i = 0; i < items.size(); i++) {
             LeaseRequests.Complete item = items.get(i);
-            String result = item.result() == null || item.result().isNull() ? null : item.result().toString();
-            if (result != null && result.getBytes(StandardCharsets.UTF_8).length > config.maxPayloadBytes()) {
+            results[i] = item.result() == null || item.result().isNull() ? null : item.result().toString();
+            if (results[i] != null && results[i].getBytes(StandardCharsets.UTF_8).length > config.maxPayloadBytes()) {
                 throw ProblemException.tooLarge(field(items, i, "result"), config.maxPayloadBytes(),
                         "A job result may have at most " + config.maxPayloadBytes() + " bytes.");
             }
-            args.add(Tuple.of(item.jobId(), item.leaseToken(), result));
         }
-        return apply(JobClaims.LeaseAction.COMPLETE, items.stream().map(i -> jobId(i.jobId())).toList(), args);
+        return apply(JobClaims.LeaseAction.COMPLETE, ids, Tuple.of(ids.toArray(Long[]::new),
+                tokens(items, LeaseRequests.Complete::leaseToken), results));
     }
 
     public Uni<List<LeaseOutcome>> fail(List<LeaseRequests.Fail> items) {
-        checkBatch(items);
-        return apply(JobClaims.LeaseAction.FAIL, items.stream().map(i -> jobId(i.jobId())).toList(),
-                items.stream().map(i -> Tuple.of(i.jobId(), i.leaseToken(),
-                        !Boolean.FALSE.equals(i.retryable()), i.error())).toList());
+        List<Long> ids = jobIds(items, LeaseRequests.Fail::jobId);
+        Boolean[] retryable = items.stream().map(i -> !Boolean.FALSE.equals(i.retryable())).toArray(Boolean[]::new);
+        String[] errors = items.stream().map(LeaseRequests.Fail::error).toArray(String[]::new);
+        return apply(JobClaims.LeaseAction.FAIL, ids, Tuple.of(ids.toArray(Long[]::new),
+                tokens(items, LeaseRequests.Fail::leaseToken), retryable, errors));
     }
 
     public Uni<List<LeaseOutcome>> release(List<LeaseRequests.Lease> items) {
-        checkBatch(items);
-        return apply(JobClaims.LeaseAction.RELEASE, items.stream().map(i -> jobId(i.jobId())).toList(),
-                items.stream().map(i -> Tuple.of(i.jobId(), i.leaseToken())).toList());
+        List<Long> ids = jobIds(items, LeaseRequests.Lease::jobId);
+        return apply(JobClaims.LeaseAction.RELEASE, ids, Tuple.of(ids.toArray(Long[]::new),
+                tokens(items, LeaseRequests.Lease::leaseToken)));
     }
 
     /** The single form's answer: the outcome, or the problem that explains why nothing changed. */
@@ -88,9 +93,9 @@ public class LeaseService {
         };
     }
 
-    private Uni<List<LeaseOutcome>> apply(JobClaims.LeaseAction action, List<Long> ids, List<Tuple> args) {
+    private Uni<List<LeaseOutcome>> apply(JobClaims.LeaseAction action, List<Long> ids, Tuple arrays) {
         List<JobClaims.LeaseRow> changed = new ArrayList<>();
-        return pool.withTransaction(tx -> claims.apply(tx, action, args)
+        return pool.withTransaction(tx -> claims.apply(tx, action, ids, arrays)
                 .invoke(changed::addAll)
                 .chain(rows -> outcomes(tx, ids, rows)
                         .call(() -> action == JobClaims.LeaseAction.RELEASE
@@ -142,18 +147,29 @@ public class LeaseService {
         }
     }
 
-    private void checkBatch(List<?> items) {
+    /** The batch's job ids, checked: within the size limit, each item naming a job, no job twice. */
+    private <T> List<Long> jobIds(List<T> items, Function<T, Long> jobId) {
         if (items.size() > config.maxBatchSize()) {
             throw ProblemException.tooLarge("items", config.maxBatchSize(),
                     "A batch holds at most " + config.maxBatchSize() + " items; this one has " + items.size() + ".");
         }
+        List<Long> ids = new ArrayList<>(items.size());
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Long id = jobId.apply(items.get(i));
+            if (id == null) {
+                throw ProblemException.invalidField(field(items, i, "jobId"), "Every item of a batch names its jobId.");
+            }
+            if (!seen.add(id)) {
+                throw ProblemException.invalidField(field(items, i, "jobId"), "Job " + id + " appears twice in the batch.");
+            }
+            ids.add(id);
+        }
+        return ids;
     }
 
-    private static long jobId(Long id) {
-        if (id == null) {
-            throw ProblemException.invalidField("jobId", "Every item of a batch names its jobId.");
-        }
-        return id;
+    private static <T> UUID[] tokens(List<T> items, Function<T, UUID> token) {
+        return items.stream().map(token).toArray(UUID[]::new);
     }
 
     private static String field(List<?> items, int index, String name) {

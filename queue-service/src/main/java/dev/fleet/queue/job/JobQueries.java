@@ -3,7 +3,9 @@ package dev.fleet.queue.job;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.inject.Singleton;
@@ -22,33 +24,34 @@ public class JobQueries {
     /** A job's enqueue parameters, already validated and defaulted. */
     public record NewJob(String kind, String payloadJson, Priority priority, Long delayMs, OffsetDateTime runAt,
             String uniqueKey, String fairnessKey, int cost, Integer maxAttempts) {
-
-        Tuple toTuple(String queue) {
-            return Tuple.from(Arrays.asList(queue, kind, payloadJson, (short) priority.level(), runAt,
-                    delayMs, uniqueKey, fairnessKey, cost, maxAttempts));
-        }
     }
 
-    // Settings (TTL per priority class, max attempts) come from the queue row in the same statement.
-    // A live job with the same unique key makes this insert nothing; the caller then reads that job.
+    // One statement for the whole batch: the jobs arrive as parallel arrays and are inserted in
+    // their order (WITH ORDINALITY ... ORDER BY), so ids increase in input order. Settings (TTL per
+    // priority class, max attempts) come from the queue row. A job whose unique key is held by a
+    // live job (or by an earlier job of the same batch) is not inserted and returns no row.
     private static final String ENQUEUE = """
             INSERT INTO queue.jobs AS j (queue, kind, payload, priority, base_priority, state, run_at, expires_at,
                                          unique_key, fairness_key, cost, max_attempts)
-            SELECT q.name, $2::text, ($3::text)::jsonb, $4::smallint, $4::smallint,
+            SELECT q.name, n.kind, n.payload::jsonb, n.priority, n.priority,
                    CASE WHEN due.at > now() THEN 'scheduled' ELSE 'available' END,
                    due.at,
-                   due.at + make_interval(secs => (CASE WHEN $4::smallint <= 1 THEN q.ttl_urgent_ms
-                                                        WHEN $4::smallint <= 4 THEN q.ttl_normal_ms
+                   due.at + make_interval(secs => (CASE WHEN n.priority <= 1 THEN q.ttl_urgent_ms
+                                                        WHEN n.priority <= 4 THEN q.ttl_normal_ms
                                                         ELSE q.ttl_background_ms END) / 1000.0),
-                   $7::text, $8::text, $9::integer, coalesce($10::integer, q.max_attempts)
-            FROM queue.queues q,
-                 LATERAL (SELECT greatest(coalesce($5::timestamptz, now()),
-                                          now() + make_interval(secs => coalesce($6::bigint, 0) / 1000.0)) AS at) due
-            WHERE q.name = $1
+                   n.unique_key, n.fairness_key, n.cost, coalesce(n.max_attempts, q.max_attempts)
+            FROM unnest($2::text[], $3::text[], $4::smallint[], $5::timestamptz[], $6::bigint[], $7::text[],
+                        $8::text[], $9::integer[], $10::integer[])
+                     WITH ORDINALITY AS n(kind, payload, priority, run_at, delay_ms, unique_key, fairness_key,
+                                          cost, max_attempts, ord)
+                 JOIN queue.queues q ON q.name = $1
+                 CROSS JOIN LATERAL (SELECT greatest(coalesce(n.run_at, now()),
+                                                     now() + make_interval(secs => coalesce(n.delay_ms, 0) / 1000.0)) AS at) due
+            ORDER BY n.ord
             ON CONFLICT (queue, unique_key)
                 WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running', 'failed')
                 DO NOTHING
-            RETURNING """ + " " + JobView.columns("j");
+            RETURNING""" + " " + JobView.columns("j");
 
     private static final String FIND_LIVE_BY_UNIQUE_KEY = "SELECT " + JobView.columns("j") + " FROM queue.jobs j"
             + " WHERE j.queue = $1 AND j.unique_key = $2 AND j.state IN ('scheduled', 'available', 'running', 'failed')";
@@ -75,20 +78,54 @@ public class JobQueries {
         this.pool = pool;
     }
 
-    /** Inserts the jobs in one pipelined batch; an empty Optional where a live job held the unique key. */
+    /**
+     * Inserts the jobs with one statement; the answer has one entry per job, in order, empty where
+     * a live job held the unique key.
+     */
     public Uni<List<Optional<JobView>>> insert(SqlClient client, String queue, List<NewJob> jobs) {
-        List<Tuple> rows = jobs.stream().map(job -> job.toTuple(queue)).toList();
-        Uni<RowSet<Row>> result = rows.size() == 1
-                ? client.preparedQuery(ENQUEUE).execute(rows.get(0))
-                : client.preparedQuery(ENQUEUE).executeBatch(rows);
-        return result.map(first -> {
-            List<Optional<JobView>> inserted = new ArrayList<>(rows.size());
-            for (RowSet<Row> set = first; set != null; set = set.next()) {
-                var it = set.iterator();
-                inserted.add(it.hasNext() ? Optional.of(JobView.from(it.next())) : Optional.empty());
-            }
-            return inserted;
-        });
+        int n = jobs.size();
+        String[] kinds = new String[n];
+        String[] payloads = new String[n];
+        Short[] priorities = new Short[n];
+        OffsetDateTime[] runAts = new OffsetDateTime[n];
+        Long[] delays = new Long[n];
+        String[] uniqueKeys = new String[n];
+        String[] fairnessKeys = new String[n];
+        Integer[] costs = new Integer[n];
+        Integer[] maxAttempts = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            NewJob job = jobs.get(i);
+            kinds[i] = job.kind();
+            payloads[i] = job.payloadJson();
+            priorities[i] = (short) job.priority().level();
+            runAts[i] = job.runAt();
+            delays[i] = job.delayMs();
+            uniqueKeys[i] = job.uniqueKey();
+            fairnessKeys[i] = job.fairnessKey();
+            costs[i] = job.cost();
+            maxAttempts[i] = job.maxAttempts();
+        }
+        Tuple args = Tuple.from(new Object[] { queue, kinds, payloads, priorities, runAts, delays, uniqueKeys,
+                fairnessKeys, costs, maxAttempts });
+        return client.preparedQuery(ENQUEUE).execute(args).map(rows -> matchToInput(jobs, rows));
+    }
+
+    /**
+     * Lines the inserted rows up with the input: they come in input order (ascending ids) minus the
+     * jobs whose unique key was taken, and only jobs with a unique key can be missing.
+     */
+    private static List<Optional<JobView>> matchToInput(List<NewJob> jobs, RowSet<Row> rows) {
+        List<JobView> inserted = new ArrayList<>(rows.rowCount());
+        rows.forEach(row -> inserted.add(JobView.from(row)));
+        inserted.sort(Comparator.comparingLong(JobView::id));
+        List<Optional<JobView>> result = new ArrayList<>(jobs.size());
+        int next = 0;
+        for (NewJob job : jobs) {
+            boolean match = next < inserted.size()
+                    && Objects.equals(inserted.get(next).uniqueKey(), job.uniqueKey());
+            result.add(match ? Optional.of(inserted.get(next++)) : Optional.empty());
+        }
+        return result;
     }
 
     public Uni<Optional<JobView>> findLiveByUniqueKey(SqlClient client, String queue, String uniqueKey) {

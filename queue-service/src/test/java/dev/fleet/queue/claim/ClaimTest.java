@@ -184,6 +184,10 @@ class ClaimTest {
                 Map.of("jobId", 987_654_321L, "leaseToken", UUID.randomUUID()))))
                 .when().post("/leases/heartbeat").then().statusCode(200).extract().jsonPath();
         assertThat(beats.getList("results.outcome")).containsExactly("ok", "lease-lost", "not-found");
+        as(RUNNER).body(Map.of("items", List.of(
+                Map.of("jobId", id(claimed.get(0)), "leaseToken", token(claimed.get(0))),
+                Map.of("jobId", id(claimed.get(0)), "leaseToken", token(claimed.get(0))))))
+                .when().post("/leases/complete").then().statusCode(422).body("field", equalTo("items[1].jobId"));
 
         var done = as(RUNNER).body(Map.of("items", List.of(
                 Map.of("jobId", id(claimed.get(0)), "leaseToken", token(claimed.get(0))),

@@ -29,6 +29,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class ClaimService {
 
     private static final Duration FAIRNESS_RECHECK = Duration.ofMillis(100);
+    /** Less than this left of a claim's wait is not worth another round: answer with what there is. */
+    private static final long MIN_WAIT_NANOS = Duration.ofMillis(1).toNanos();
 
     private final Pool pool;
     private final JobClaims claims;
@@ -69,7 +71,7 @@ public class ClaimService {
                 .onFailure().invoke(() -> leave(waiter))
                 .chain(result -> {
                     long remaining = deadline - System.nanoTime();
-                    if (!result.jobs().isEmpty() || waiter == null || remaining <= 0) {
+                    if (!result.jobs().isEmpty() || waiter == null || remaining < MIN_WAIT_NANOS) {
                         leave(waiter);
                         return Uni.createFrom().item(result.jobs());
                     }

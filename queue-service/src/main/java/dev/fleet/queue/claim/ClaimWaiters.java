@@ -39,7 +39,8 @@ public class ClaimWaiters {
         /** Completes when woken or after {@code timeout}, whichever is first; then the waiter is gone. */
         public Uni<Void> await(Duration timeout) {
             return Uni.createFrom().completionStage(signal)
-                    .ifNoItem().after(timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout)
+                    // Vert.x timers cannot be shorter than 1 ms; a shorter one would never fire.
+                    .ifNoItem().after(timeout.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : timeout)
                     .recoverWithItem((Void) null)
                     .eventually(this::leave);
         }
@@ -56,6 +57,7 @@ public class ClaimWaiters {
     }
 
     private static final Queue<Waiter> EMPTY = new ConcurrentLinkedQueue<>();
+    private static final Duration MIN_WAIT = Duration.ofMillis(1);
 
     private final Map<String, Queue<Waiter>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();

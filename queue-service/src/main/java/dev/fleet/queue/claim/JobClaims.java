@@ -36,19 +36,22 @@ public class JobClaims {
 
     // Highest priority first, FIFO within a priority; SKIP LOCKED lets concurrent claimers pass
     // each other instead of queueing on the same rows, and no two can lock the same job.
+    // The pick has exactly the shape of index jobs_claim, so that index serves it whatever the
+    // statistics say; the TTL check sits outside it (an expired job at the head is passed over
+    // and expired by JobRescuer within a second).
     private static final String CLAIM = "WITH picked AS ("
             + " SELECT id FROM queue.jobs"
-            + " WHERE queue = $1 AND state = 'available' AND expires_at > now()"
+            + " WHERE queue = $1 AND state = 'available'"
             + " ORDER BY priority, run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)"
             + " UPDATE queue.jobs j SET " + claimedSet(3, 4)
-            + " FROM picked WHERE j.id = picked.id"
+            + " FROM picked WHERE j.id = picked.id AND j.expires_at > now()"
             + " RETURNING " + JobView.columns("j") + ", j.lease_token";
 
     // Limited queues: the caller holds the queue row lock, so running counts per fairness key are
     // exact here; keys already at their limit are passed over.
     private static final String LIMITED_CANDIDATES = """
             SELECT j.id, j.fairness_key, j.cost FROM queue.jobs j
-            WHERE j.queue = $1 AND j.state = 'available' AND j.expires_at > now()
+            WHERE j.queue = $1 AND j.state = 'available'
               AND (j.fairness_key IS NULL OR $3::integer IS NULL
                    OR (SELECT count(*) FROM queue.jobs r
                        WHERE r.queue = $1 AND r.state = 'running' AND r.fairness_key = j.fairness_key) < $3)
@@ -60,7 +63,7 @@ public class JobClaims {
             + " WHERE queue = $1 AND state = 'running' AND fairness_key = ANY($2::text[]) GROUP BY fairness_key";
 
     private static final String CLAIM_IDS = "UPDATE queue.jobs j SET " + claimedSet(2, 3)
-            + " WHERE j.id = ANY($1::bigint[]) AND j.state = 'available'"
+            + " WHERE j.id = ANY($1::bigint[]) AND j.state = 'available' AND j.expires_at > now()"
             + " RETURNING " + JobView.columns("j") + ", j.lease_token";
 
     private static final String LOCK_QUEUE = "SELECT rate_per_second, cost_per_minute, fairness_limit, paused,"
@@ -71,19 +74,22 @@ public class JobClaims {
             + " WHERE name = $1";
 
     // Lease actions take a whole batch as parallel arrays in one statement; a job is changed only
-    // while the given token is its current lease.
+    // while the given token is its current lease. A token exists only while its job is running
+    // (every way out of running clears it), so the token alone says "running"; a state predicate
+    // here would tempt the planner into scanning the partial index of running jobs instead of
+    // looking ids up by primary key whenever statistics were taken with nothing running.
     private static final String RETURNING_LEASE = " RETURNING j.id, j.queue, j.state, j.lease_expires_at, j.run_at, j.attempted_at";
 
     private static final String HEARTBEAT = """
             UPDATE queue.jobs j SET lease_expires_at = clock_timestamp() + make_interval(secs => q.lease_ms / 1000.0)
             FROM unnest($1::bigint[], $2::uuid[]) AS l(id, token), queue.queues q
-            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running' AND q.name = j.queue""" + RETURNING_LEASE;
+            WHERE j.id = l.id AND j.lease_token = l.token AND q.name = j.queue""" + RETURNING_LEASE;
 
     private static final String COMPLETE = """
             UPDATE queue.jobs j SET state = 'succeeded', result = l.result::jsonb, finished_at = clock_timestamp(),
                                     lease_token = NULL, lease_expires_at = NULL
             FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS l(id, token, result)
-            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running'""" + RETURNING_LEASE;
+            WHERE j.id = l.id AND j.lease_token = l.token""" + RETURNING_LEASE;
 
     // Retry with exponential backoff and jitter (a delay between half and all of
     // min(max, base * 2^(attempt-1))), or dead when attempts are used up or the error is final.
@@ -103,14 +109,14 @@ public class JobClaims {
                 lease_token = NULL, lease_expires_at = NULL
             FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::text[]) AS l(id, token, retryable, error),
                  queue.queues q
-            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running' AND q.name = j.queue""" + RETURNING_LEASE;
+            WHERE j.id = l.id AND j.lease_token = l.token AND q.name = j.queue""" + RETURNING_LEASE;
 
     // Giving a job back (graceful shutdown) costs no attempt and keeps its place in line.
     private static final String RELEASE = """
             UPDATE queue.jobs j SET state = 'available', attempt = j.attempt - 1, runner_id = NULL,
                                     lease_token = NULL, lease_expires_at = NULL
             FROM unnest($1::bigint[], $2::uuid[]) AS l(id, token)
-            WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'running'""" + RETURNING_LEASE;
+            WHERE j.id = l.id AND j.lease_token = l.token""" + RETURNING_LEASE;
 
     private static final String STATES = "SELECT id, state FROM queue.jobs WHERE id = ANY($1::bigint[])";
 

@@ -49,11 +49,16 @@ public class QueueQueries {
     private static final String SET_PAUSED = "UPDATE queue.queues SET paused = $2, updated_at = now() WHERE name = $1"
             + " RETURNING " + QueueSettings.COLUMNS;
 
-    // Stats touch only partial indexes over live or recently finished rows.
+    // Stats touch only partial indexes over live or recently finished rows (one per state group).
     private static final String LIVE_DEPTH = """
-            SELECT queue, state, priority, count(*) AS n FROM queue.jobs
-            WHERE state IN ('scheduled', 'available', 'running', 'failed') AND ($1::text IS NULL OR queue = $1)
-            GROUP BY queue, state, priority""";
+            SELECT queue, 'available' AS state, priority, count(*) AS n FROM queue.jobs
+            WHERE state = 'available' AND ($1::text IS NULL OR queue = $1) GROUP BY queue, priority
+            UNION ALL
+            SELECT queue, state, priority, count(*) FROM queue.jobs
+            WHERE state IN ('scheduled', 'failed') AND ($1::text IS NULL OR queue = $1) GROUP BY queue, state, priority
+            UNION ALL
+            SELECT queue, 'running', priority, count(*) FROM queue.jobs
+            WHERE state = 'running' AND ($1::text IS NULL OR queue = $1) GROUP BY queue, priority""";
     private static final String OLDEST_AVAILABLE = """
             SELECT queue, (extract(epoch FROM now() - min(run_at)) * 1000)::bigint AS age_ms FROM queue.jobs
             WHERE state = 'available' AND ($1::text IS NULL OR queue = $1) GROUP BY queue""";

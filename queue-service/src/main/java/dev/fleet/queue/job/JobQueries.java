@@ -26,11 +26,15 @@ public class JobQueries {
             String uniqueKey, String fairnessKey, int cost, Integer maxAttempts) {
     }
 
-    // One statement for the whole batch: the jobs arrive as parallel arrays and are inserted in
-    // their order (WITH ORDINALITY ... ORDER BY), so ids increase in input order. Settings (TTL per
-    // priority class, max attempts) come from the queue row. A job whose unique key is held by a
-    // live job (or by an earlier job of the same batch) is not inserted and returns no row.
+    // One statement for the whole batch, its NOTIFY included, so an enqueue is a single round trip
+    // and atomic even without an explicit transaction (the notification goes out when it commits).
+    // The jobs arrive as parallel arrays and are inserted in their order (WITH ORDINALITY ... ORDER
+    // BY), so ids increase in input order. Settings (TTL per priority class, max attempts) come from
+    // the queue row. A job whose unique key is held by a live job (or by an earlier job of the same
+    // batch) is not inserted and returns no row. The NOTIFY payload is QueuePublisher's
+    // "available" event; the scalar sub-select makes PostgreSQL evaluate it once.
     private static final String ENQUEUE = """
+            WITH inserted AS (
             INSERT INTO queue.jobs AS j (queue, kind, payload, priority, base_priority, state, run_at, expires_at,
                                          unique_key, fairness_key, cost, max_attempts)
             SELECT q.name, n.kind, n.payload::jsonb, n.priority, n.priority,
@@ -51,7 +55,13 @@ public class JobQueries {
             ON CONFLICT (queue, unique_key)
                 WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running', 'failed')
                 DO NOTHING
-            RETURNING""" + " " + JobView.columns("j");
+            RETURNING""" + " " + JobView.columns("j") + """
+            ),
+            announced AS (
+                SELECT pg_notify('fleet_queue',
+                                 json_build_object('event', 'available', 'queue', $1::text, 'count', count(*))::text)
+                FROM inserted WHERE state = 'available' HAVING count(*) > 0)
+            SELECT inserted.*, (SELECT count(*) FROM announced) AS announced FROM inserted""";
 
     private static final String FIND_LIVE_BY_UNIQUE_KEY = "SELECT " + JobView.columns("j") + " FROM queue.jobs j"
             + " WHERE j.queue = $1 AND j.unique_key = $2 AND j.state IN ('scheduled', 'available', 'running', 'failed')";
@@ -79,8 +89,9 @@ public class JobQueries {
     }
 
     /**
-     * Inserts the jobs with one statement; the answer has one entry per job, in order, empty where
-     * a live job held the unique key.
+     * Inserts the jobs with one statement that also announces the available ones on
+     * {@code fleet_queue}; the answer has one entry per job, in order, empty where a live job held
+     * the unique key.
      */
     public Uni<List<Optional<JobView>>> insert(SqlClient client, String queue, List<NewJob> jobs) {
         int n = jobs.size();

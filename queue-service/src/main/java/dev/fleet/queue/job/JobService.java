@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Singleton;
@@ -12,12 +11,10 @@ import jakarta.inject.Singleton;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.queue.config.QueueConfig;
 import dev.fleet.queue.metrics.QueueMetrics;
-import dev.fleet.queue.notify.QueuePublisher;
 import dev.fleet.queue.queue.QueueNames;
 import dev.fleet.queue.queue.QueueService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /** Enqueueing (single and batch, idempotent by unique key), reading, listing and cancelling jobs. */
 @Singleton
@@ -30,16 +27,14 @@ public class JobService {
     private final Pool pool;
     private final JobQueries queries;
     private final QueueService queues;
-    private final QueuePublisher publisher;
     private final QueueMetrics metrics;
     private final QueueConfig config;
 
-    JobService(Pool pool, JobQueries queries, QueueService queues, QueuePublisher publisher, QueueMetrics metrics,
+    JobService(Pool pool, JobQueries queries, QueueService queues, QueueMetrics metrics,
             QueueConfig config) {
         this.pool = pool;
         this.queries = queries;
         this.queues = queues;
-        this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
     }
@@ -48,7 +43,7 @@ public class JobService {
         return enqueueJobs(queue, List.of(request)).map(outcomes -> outcomes.get(0));
     }
 
-    /** Enqueues all jobs into one queue in one transaction, with one NOTIFY for the lot. */
+    /** Enqueues all jobs into one queue atomically (one statement), with one NOTIFY for the lot. */
     public Uni<List<EnqueueOutcome>> enqueueJobs(String queue, List<EnqueueJobRequest> requests) {
         QueueNames.require(queue);
         if (requests.size() > config.maxBatchSize()) {
@@ -60,9 +55,9 @@ public class JobService {
             jobs.add(toNewJob(requests.get(i), requests.size() == 1 ? "" : "jobs[" + i + "]."));
         }
         return queues.ensureQueue(pool, queue)
-                .chain(() -> pool.withTransaction(connection -> queries.insert(connection, queue, jobs)
-                        .chain(inserted -> resolveDuplicates(connection, queue, jobs, inserted))
-                        .call(outcomes -> publisher.jobsAvailable(connection, availableCount(queue, outcomes)))))
+                // One statement inserts and announces the lot; only duplicates need more reads.
+                .chain(() -> queries.insert(pool, queue, jobs))
+                .chain(inserted -> resolveDuplicates(queue, jobs, inserted))
                 .invoke(outcomes -> metrics.enqueued(queue, (int) outcomes.stream().filter(EnqueueOutcome::created).count()));
     }
 
@@ -99,7 +94,7 @@ public class JobService {
      * Where the insert did nothing, a live job held the unique key: answer with that job. If it
      * finished in between, the key is free again and one more insert settles it.
      */
-    private Uni<List<EnqueueOutcome>> resolveDuplicates(SqlConnection connection, String queue,
+    private Uni<List<EnqueueOutcome>> resolveDuplicates(String queue,
             List<JobQueries.NewJob> jobs, List<Optional<JobView>> inserted) {
         Uni<List<EnqueueOutcome>> chain = Uni.createFrom().item(new ArrayList<>(jobs.size()));
         for (int i = 0; i < jobs.size(); i++) {
@@ -110,10 +105,10 @@ public class JobService {
                     outcomes.add(new EnqueueOutcome(row.get(), true));
                     return Uni.createFrom().item(outcomes);
                 }
-                return queries.findLiveByUniqueKey(connection, queue, job.uniqueKey())
+                return queries.findLiveByUniqueKey(pool, queue, job.uniqueKey())
                         .chain(live -> live.isPresent()
                                 ? Uni.createFrom().item(new EnqueueOutcome(live.get(), false))
-                                : queries.insert(connection, queue, List.of(job)).map(again -> new EnqueueOutcome(
+                                : queries.insert(pool, queue, List.of(job)).map(again -> new EnqueueOutcome(
                                         again.get(0).orElseThrow(() -> ProblemException.conflict("unique-key-busy",
                                                 "Another request is enqueueing a job with unique key '" + job.uniqueKey()
                                                         + "'; retry.")), true)))
@@ -124,12 +119,6 @@ public class JobService {
             });
         }
         return chain;
-    }
-
-    private static Map<String, Integer> availableCount(String queue, List<EnqueueOutcome> outcomes) {
-        int available = (int) outcomes.stream()
-                .filter(o -> o.created() && o.job().state() == JobState.available).count();
-        return available == 0 ? Map.of() : Map.of(queue, available);
     }
 
     private JobQueries.NewJob toNewJob(EnqueueJobRequest request, String fieldPrefix) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Singleton;
@@ -14,10 +13,8 @@ import org.jboss.logging.Logger;
 
 import dev.fleet.queue.config.QueueConfig;
 import dev.fleet.queue.job.JobQueries;
-import dev.fleet.queue.job.JobState;
 import dev.fleet.queue.job.JobView;
 import dev.fleet.queue.metrics.QueueMetrics;
-import dev.fleet.queue.notify.QueuePublisher;
 import dev.fleet.queue.queue.QueueService;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -69,17 +66,15 @@ public class PeriodicJobEnqueuer {
     private final PeriodicJobQueries queries;
     private final JobQueries jobs;
     private final QueueService queues;
-    private final QueuePublisher publisher;
     private final QueueMetrics metrics;
     private final Duration onTimeWindow;
 
     PeriodicJobEnqueuer(Pool pool, PeriodicJobQueries queries, JobQueries jobs, QueueService queues,
-            QueuePublisher publisher, QueueMetrics metrics, QueueConfig config) {
+            QueueMetrics metrics, QueueConfig config) {
         this.pool = pool;
         this.queries = queries;
         this.jobs = jobs;
         this.queues = queues;
-        this.publisher = publisher;
         this.metrics = metrics;
         Duration twoIntervals = config.periodicInterval().multipliedBy(2);
         this.onTimeWindow = twoIntervals.compareTo(MIN_ON_TIME_WINDOW) > 0 ? twoIntervals : MIN_ON_TIME_WINDOW;
@@ -162,9 +157,7 @@ public class PeriodicJobEnqueuer {
             if (created.isEmpty()) {
                 return Uni.createFrom().item(Outcome.DUPLICATE);
             }
-            Map<String, Integer> available = created.get().state() == JobState.available
-                    ? Map.of(definition.queue(), 1) : Map.of();
-            return publisher.jobsAvailable(tx, available).replaceWith(Outcome.ENQUEUED);
+            return Uni.createFrom().item(Outcome.ENQUEUED); // the insert announced it on fleet_queue
         });
     }
 

@@ -29,10 +29,6 @@ public class ProblemException extends RuntimeException {
         this.title = title;
     }
 
-    public static ProblemException badRequest(String type, String detail) {
-        return new ProblemException(400, type, "Bad request", detail);
-    }
-
     /** A request field that is present but not acceptable; {@code field} names it. */
     public static ProblemException invalidField(String field, String detail) {
         return new ProblemException(422, "invalid-field", "Invalid field", detail).with("field", field);

@@ -48,6 +48,13 @@ public class ProblemException extends RuntimeException {
                 .with("limit", limit);
     }
 
+    /** A query parameter past a configured guardrail; {@code parameter} and {@code limit} name it. */
+    public static ProblemException overLimit(String parameter, long limit, String detail) {
+        return new ProblemException(400, "limit-exceeded", "Limit exceeded", detail)
+                .with("parameter", parameter)
+                .with("limit", limit);
+    }
+
     public static ProblemException tooManyRequests(String type, String detail, Duration retryAfter) {
         return new ProblemException(429, type, "Too many requests", detail).retryAfter(retryAfter);
     }

@@ -1,0 +1,240 @@
+package dev.fleet.session.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Singleton;
+
+import dev.fleet.platform.problem.ProblemException;
+import dev.fleet.platform.time.Timestamps;
+import dev.fleet.session.config.SessionConfig;
+import dev.fleet.session.lease.ResourceLeases;
+import dev.fleet.session.operation.OperationError;
+import dev.fleet.session.operation.OperationKind;
+import dev.fleet.session.operation.OperationStore;
+import dev.fleet.session.operation.OperationView;
+import dev.fleet.session.operation.OperationTimeouts;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Session requests: create (with placement), and the lifecycle actions, each of which becomes an
+ * operation the session's runner carries out (docs/session-states.md). A session runs one
+ * operation at a time, except that stop supersedes whatever is open, so a session can always be
+ * stopped. What happens when an operation ends is {@link OperationOutcomes}.
+ */
+@Singleton
+public class SessionService {
+
+    private static final String INSERT = """
+            INSERT INTO session.sessions (id, pool, labels, owner, kind, state, runner_id, host, created_at, updated_at,
+                start_deadline, auto_pause, idle_human_ms, idle_agent_ms, last_human_activity_at, last_agent_activity_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $9, $9)""";
+
+    // Keyset pagination, newest first; every filter is optional.
+    private static final String LIST = SessionView.SELECT + " WHERE ($1::text IS NULL OR s.pool = $1)"
+            + " AND ($2::text IS NULL OR s.state = $2) AND ($3::uuid IS NULL OR s.runner_id = $3)"
+            + " AND ($4::text IS NULL OR s.owner = $4) AND ($5::timestamptz IS NULL OR (s.created_at, s.id) < ($5, $6))"
+            + " ORDER BY s.created_at DESC, s.id DESC LIMIT $7";
+
+    private final SessionTransactions transactions;
+    private final SessionStore store;
+    private final Placement placement;
+    private final ResourceLeases leases;
+    private final OperationStore operations;
+    private final OperationTimeouts timeouts;
+    private final SessionConfig config;
+
+    SessionService(SessionTransactions transactions, SessionStore store, Placement placement, ResourceLeases leases,
+            OperationStore operations, OperationTimeouts timeouts, SessionConfig config) {
+        this.transactions = transactions;
+        this.store = store;
+        this.placement = placement;
+        this.leases = leases;
+        this.operations = operations;
+        this.timeouts = timeouts;
+        this.config = config;
+    }
+
+    /**
+     * Places the session and answers its start operation. With no runner free, 429/503 with
+     * Retry-After, or, with {@code wait=true}, a pending session whose start waits up to
+     * {@code fleet.session.pending-timeout} for one.
+     */
+    public Uni<OperationView> createSession(CreateSessionRequest request) {
+        UUID id = UUID.randomUUID();
+        JsonObject labels = new JsonObject(new LinkedHashMap<>(request.labels()));
+        boolean wait = Boolean.TRUE.equals(request.waitForRunner());
+        return transactions.run(tx -> placement.place(tx, request.pool(), labels, null, null).chain(placed -> {
+            if (placed.isEmpty() && !wait) {
+                return placement.refuse(tx, request.pool(), labels);
+            }
+            SessionState state = placed.isPresent() ? SessionState.starting : SessionState.pending;
+            UUID runner = placed.map(Placement.Placed::runnerId).orElse(null);
+            String host = placed.map(Placement.Placed::host).orElse(null);
+            Instant pendingDeadline = tx.now().plus(config.pendingTimeout());
+            Tuple row = Tuple.from(new Object[] { id, request.pool(), labels, request.owner(), request.kind().name(),
+                    state.name(), runner, host, Timestamps.param(tx.now()),
+                    placed.isPresent() ? null : Timestamps.param(pendingDeadline),
+                    !Boolean.FALSE.equals(request.autoPause()),
+                    orDefault(request.idleHumanMs(), config.idle().humanAfter()),
+                    orDefault(request.idleAgentMs(), config.idle().agentAfter()) });
+            store.announce(tx, id, request.pool(), state, null, runner);
+            JsonObject metadata = new JsonObject().put("session", id.toString()).put("pool", request.pool());
+            Uni<Void> inserted = tx.conn().preparedQuery(INSERT).execute(row).replaceWithVoid();
+            if (placed.isEmpty()) {
+                return inserted.chain(() -> operations.insert(tx, OperationKind.start, id, null, metadata, pendingDeadline));
+            }
+            return inserted
+                    .chain(() -> leases.allocate(tx.conn(), host, id, tx.now()))
+                    .chain(resources -> operations.insert(tx, OperationKind.start, id, runner,
+                            metadata.put("resources", resources.toJson()), timeouts.deadline(OperationKind.start, tx.now())));
+        }));
+    }
+
+    public Uni<SessionView> findSessionById(UUID id) {
+        return store.find(transactions.pool(), id);
+    }
+
+    public Uni<List<SessionView>> listSessions(SessionFilter filter) {
+        if (filter.limit() > config.maxSessionsPerQuery()) {
+            throw ProblemException.overLimit("limit", config.maxSessionsPerQuery(), "At most "
+                    + config.maxSessionsPerQuery() + " sessions per query (fleet.session.max-sessions-per-query).");
+        }
+        return transactions.pool().preparedQuery(LIST).execute(Tuple.from(new Object[] { filter.pool(),
+                filter.state() == null ? null : filter.state().name(), filter.runner(), filter.owner(),
+                Timestamps.param(filter.beforeCreatedAt()), filter.beforeId(), filter.limit() }))
+                .map(rows -> {
+                    List<SessionView> views = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        views.add(SessionView.from(row, config.leases()));
+                    }
+                    return views;
+                });
+    }
+
+    /**
+     * Stops the session. Idempotent while a stop is open; supersedes any other open operation. A
+     * session no runner has taken yet stops at once (its operation is answered done).
+     */
+    public Uni<OperationView> stopSession(UUID id) {
+        return transactions.run(tx -> store.lock(tx, id).chain(row -> {
+            if (row.state().isFinal()) {
+                throw SessionStore.wrongState(row, "stop");
+            }
+            return operations.openFor(tx, id).chain(open -> {
+                if (open.isPresent() && open.get().kind() == OperationKind.stop) {
+                    return Uni.createFrom().item(open.get());
+                }
+                JsonObject metadata = new JsonObject().put("session", id.toString());
+                if (row.state() == SessionState.pending) {
+                    return operations.insert(tx, OperationKind.stop, id, null, metadata, tx.now())
+                            .call(stop -> store.end(tx, row, SessionState.stopped, "stopped before a runner took it", stop.id()))
+                            .chain(stop -> operations.succeed(tx, stop.id(), new JsonObject().put("state", "stopped")));
+                }
+                return operations.abortOpen(tx, id, null, "superseded by stop")
+                        .chain(aborted -> store.releaseHandovers(tx, aborted))
+                        .chain(() -> store.setState(tx, row, SessionState.stopping, null, false))
+                        .chain(() -> operations.insert(tx, OperationKind.stop, id, row.runnerId(), metadata,
+                                timeouts.deadline(OperationKind.stop, tx.now())));
+            });
+        }));
+    }
+
+    /** Pauses a running session; {@code auto} marks an idle auto-pause (activity may resume it). */
+    public Uni<OperationView> pauseSession(UUID id, boolean auto) {
+        return transactions.run(tx -> store.lock(tx, id).chain(row -> requireIdle(tx, row, SessionState.running, "pause")
+                .chain(() -> operations.insert(tx, OperationKind.pause, id, row.runnerId(),
+                        new JsonObject().put("session", id.toString()).put("auto", auto),
+                        timeouts.deadline(OperationKind.pause, tx.now())))));
+    }
+
+    public Uni<OperationView> resumeSession(UUID id) {
+        return transactions.run(tx -> store.lock(tx, id).chain(row -> requireIdle(tx, row, SessionState.paused, "resume")
+                .chain(() -> operations.insert(tx, OperationKind.resume, id, row.runnerId(),
+                        new JsonObject().put("session", id.toString()), timeouts.deadline(OperationKind.resume, tx.now())))));
+    }
+
+    /**
+     * Restarts one component of a running session, within the restart budget: at most
+     * {@code restart-max-per-window} per window, and each restart at least a doubling backoff after
+     * the previous one. Past that the operation is recorded as failed at once (RESOURCE_EXHAUSTED,
+     * with {@code retryAfterMs} in its metadata) and the caller gets 429.
+     */
+    public Uni<OperationView> restartComponent(UUID id, String component) {
+        SessionConfig.Operations rules = config.operations();
+        return transactions.run(tx -> store.lock(tx, id).chain(row -> requireIdle(tx, row, SessionState.running, "restart a component")
+                .chain(() -> operations.recentRestarts(tx, id, component, tx.now().minus(rules.restartWindow())))
+                .chain(recent -> {
+                    Optional<Duration> wait = RestartBudget.waitBeforeRestart(recent, tx.now(), rules);
+                    JsonObject metadata = new JsonObject().put("session", id.toString()).put("component", component);
+                    if (wait.isEmpty()) {
+                        return operations.insert(tx, OperationKind.restart, id, row.runnerId(), metadata,
+                                timeouts.deadline(OperationKind.restart, tx.now()));
+                    }
+                    metadata.put("retryAfterMs", wait.get().toMillis());
+                    return operations.insert(tx, OperationKind.restart, id, row.runnerId(), metadata, tx.now())
+                            .chain(op -> operations.fail(tx, op.id(), OperationError.RESOURCE_EXHAUSTED,
+                                    RestartBudget.reason(component, recent.size(), wait.get(), rules)));
+                })));
+    }
+
+    /**
+     * Moves a running or paused session to another runner of its pool ({@code toRunner}, or the
+     * least loaded other one). The new runner's slot and resources are reserved now; the old ones
+     * are given back when the handover succeeds, the new ones if it fails.
+     */
+    public Uni<OperationView> handoverSession(UUID id, UUID toRunner) {
+        return transactions.run(tx -> store.lock(tx, id).chain(row -> {
+            if (row.state() != SessionState.running && row.state() != SessionState.paused) {
+                throw SessionStore.wrongState(row, "be handed over");
+            }
+            return requireNoOpenOperation(tx, row)
+                    .chain(() -> placement.place(tx, row.pool(), row.labels(), row.runnerId(), toRunner))
+                    .chain(placed -> {
+                        if (placed.isEmpty()) {
+                            return placement.refuse(tx, row.pool(), row.labels());
+                        }
+                        Placement.Placed target = placed.get();
+                        JsonObject metadata = new JsonObject().put("session", id.toString())
+                                .put("fromRunner", row.runnerId().toString()).put("fromHost", row.host())
+                                .put("toRunner", target.runnerId().toString()).put("toHost", target.host());
+                        Uni<Void> reserved = target.host().equals(row.host())
+                                ? Uni.createFrom().voidItem() // same machine: the session keeps what it holds
+                                : leases.allocate(tx.conn(), target.host(), id, tx.now())
+                                        .invoke(resources -> metadata.put("resources", resources.toJson())).replaceWithVoid();
+                        return reserved.chain(() -> operations.insert(tx, OperationKind.handover, id, target.runnerId(),
+                                metadata, timeouts.deadline(OperationKind.handover, tx.now())));
+                    });
+        }));
+    }
+
+    private Uni<Void> requireIdle(SessionTx tx, SessionRow row, SessionState required, String action) {
+        if (row.state() != required) {
+            throw SessionStore.wrongState(row, action);
+        }
+        return requireNoOpenOperation(tx, row);
+    }
+
+    private Uni<Void> requireNoOpenOperation(SessionTx tx, SessionRow row) {
+        return operations.openFor(tx, row.id()).map(open -> {
+            if (open.isPresent()) {
+                throw ProblemException.conflict("operation-in-progress", "Session " + row.id() + " is busy with "
+                        + open.get().kind() + " operation " + open.get().id() + "; wait for it or stop the session.")
+                        .with("state", row.state().name()).with("operation", open.get().id().toString());
+            }
+            return null;
+        });
+    }
+
+    private static long orDefault(Long millis, Duration fallback) {
+        return millis != null ? millis : fallback.toMillis();
+    }
+}

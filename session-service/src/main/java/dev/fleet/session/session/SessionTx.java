@@ -1,0 +1,19 @@
+package dev.fleet.session.session;
+
+import java.time.Instant;
+
+import dev.fleet.platform.notify.TransactionNotifications;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * One lifecycle transaction: its connection, the notifications it sends just before commit, and
+ * the one instant (from the service clock) every change in it is stamped with.
+ */
+public record SessionTx(SqlConnection conn, TransactionNotifications notifications, Instant now) {
+
+    /** Sends what the transaction announced; the last step before commit. */
+    public Uni<Void> sendNotifications() {
+        return notifications.sendWith(conn);
+    }
+}

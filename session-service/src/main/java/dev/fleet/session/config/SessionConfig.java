@@ -1,7 +1,6 @@
 package dev.fleet.session.config;
 
 import java.time.Duration;
-import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -117,12 +116,8 @@ public interface SessionConfig {
     }
 
     interface Operations {
-        /**
-         * Timeout per operation kind (start, stop, pause, resume, restart, handover); an operation
-         * still open past it ends with DEADLINE_EXCEEDED.
-         */
-        @WithDefault("start=30s,stop=20s,pause=10s,resume=10s,restart=3s,handover=60s")
-        Map<String, Duration> timeouts();
+        /** Timeout per operation kind; an operation still open past it ends with DEADLINE_EXCEEDED. */
+        Timeouts timeouts();
 
         /** Finished operations kept per session (newest first); older ones are pruned. */
         @WithDefault("500")
@@ -155,6 +150,30 @@ public interface SessionConfig {
         /** Cap of that doubling. */
         @WithDefault("60s")
         Duration restartBackoffMax();
+    }
+
+    interface Timeouts {
+        /** Start (the app run): placed to running. */
+        @WithDefault("30s")
+        Duration start();
+
+        /** Stop (shutdown, recording stop included). */
+        @WithDefault("20s")
+        Duration stop();
+
+        @WithDefault("10s")
+        Duration pause();
+
+        @WithDefault("10s")
+        Duration resume();
+
+        /** Restart of one component. */
+        @WithDefault("3s")
+        Duration restart();
+
+        /** Handover to another runner. */
+        @WithDefault("60s")
+        Duration handover();
     }
 
     interface Events {

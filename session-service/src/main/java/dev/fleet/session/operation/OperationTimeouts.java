@@ -11,9 +11,6 @@ import dev.fleet.session.config.SessionConfig;
 @Singleton
 public class OperationTimeouts {
 
-    /** For a kind the configuration leaves out. */
-    static final Duration FALLBACK = Duration.ofSeconds(30);
-
     private final SessionConfig config;
 
     OperationTimeouts(SessionConfig config) {
@@ -21,7 +18,15 @@ public class OperationTimeouts {
     }
 
     public Duration of(OperationKind kind) {
-        return config.operations().timeouts().getOrDefault(kind.name(), FALLBACK);
+        SessionConfig.Timeouts timeouts = config.operations().timeouts();
+        return switch (kind) {
+            case start -> timeouts.start();
+            case stop -> timeouts.stop();
+            case pause -> timeouts.pause();
+            case resume -> timeouts.resume();
+            case restart -> timeouts.restart();
+            case handover -> timeouts.handover();
+        };
     }
 
     public Instant deadline(OperationKind kind, Instant now) {

@@ -216,6 +216,53 @@ public class SessionService {
         }));
     }
 
+    /**
+     * Places a pending session if a runner is free now: it takes the slot and resources and its
+     * start operation goes to that runner with a fresh deadline. False when it stays pending.
+     */
+    public Uni<Boolean> placePendingSession(UUID id) {
+        return transactions.run(tx -> store.lock(tx, id).chain(row -> {
+            if (row.state() != SessionState.pending) {
+                return Uni.createFrom().item(false);
+            }
+            return placement.place(tx, row.pool(), row.labels(), null, null).chain(placed -> {
+                if (placed.isEmpty()) {
+                    return Uni.createFrom().item(false);
+                }
+                Placement.Placed target = placed.get();
+                return store.assign(tx, row, target.runnerId(), target.host())
+                        .chain(assigned -> store.setState(tx, assigned, SessionState.starting, null, false))
+                        .chain(() -> leases.allocate(tx.conn(), target.host(), id, tx.now()))
+                        .chain(resources -> operations.openFor(tx, id).chain(open -> operations.assign(tx,
+                                open.orElseThrow().id(), target.runnerId(), timeouts.deadline(OperationKind.start, tx.now()),
+                                new JsonObject().put("resources", resources.toJson()))))
+                        .replaceWith(true);
+            });
+        }));
+    }
+
+    /**
+     * Applies {@link IdlePolicy} to one session under its row lock: starts an automatic pause or
+     * resume when the rule says so and no other operation is open. Empty when nothing was done.
+     */
+    public Uni<Optional<OperationView>> applyIdlePolicy(UUID id) {
+        return transactions.run(tx -> store.lock(tx, id).chain(row -> {
+            IdlePolicy.Decision decision = IdlePolicy.decide(row, tx.now(), config.idle());
+            if (decision == IdlePolicy.Decision.NONE) {
+                return Uni.createFrom().item(Optional.<OperationView>empty());
+            }
+            return operations.openFor(tx, id).chain(open -> {
+                if (open.isPresent()) {
+                    return Uni.createFrom().item(Optional.<OperationView>empty());
+                }
+                OperationKind kind = decision == IdlePolicy.Decision.PAUSE ? OperationKind.pause : OperationKind.resume;
+                return operations.insert(tx, kind, id, row.runnerId(),
+                        new JsonObject().put("session", id.toString()).put("auto", true),
+                        timeouts.deadline(kind, tx.now())).map(Optional::of);
+            });
+        }));
+    }
+
     private Uni<Void> requireIdle(SessionTx tx, SessionRow row, SessionState required, String action) {
         if (row.state() != required) {
             throw SessionStore.wrongState(row, action);

@@ -1,0 +1,44 @@
+package dev.fleet.session.maintenance;
+
+import jakarta.inject.Singleton;
+
+import dev.fleet.platform.lock.AdvisoryLock;
+import dev.fleet.session.config.SessionConfig;
+import dev.fleet.session.session.SessionEnder;
+import dev.fleet.session.session.SessionTransactions;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Ends in {@code error} ("runner connection lost") the live sessions of runners silent for
+ * {@code fleet.session.stale-after} (or deregistered meanwhile), giving back their slots and
+ * resources. One replica at a time: the run holds an advisory lock, others skip.
+ */
+@Singleton
+public class StaleSessionRecovery {
+
+    static final String LOCK = "fleet-session-stale-recovery";
+    static final int BATCH = 500;
+
+    private final SessionTransactions transactions;
+    private final SessionEnder ender;
+    private final SessionConfig config;
+
+    StaleSessionRecovery(SessionTransactions transactions, SessionEnder ender, SessionConfig config) {
+        this.transactions = transactions;
+        this.ender = ender;
+        this.config = config;
+    }
+
+    /** Returns how many sessions it ended; -1 when another replica holds the lock. */
+    public Uni<Integer> runOnce() {
+        return transactions.run(tx -> AdvisoryLock.tryInTransaction(tx.conn(), LOCK).chain(locked -> locked
+                ? ender.endStaleSessions(tx, tx.now().minus(config.staleAfter()), BATCH)
+                : Uni.createFrom().item(-1)));
+    }
+
+    @Scheduled(every = "${fleet.session.recovery-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        return runOnce().replaceWithVoid();
+    }
+}

@@ -196,6 +196,9 @@ public class SessionService {
             if (row.state() != SessionState.running && row.state() != SessionState.paused) {
                 throw SessionStore.wrongState(row, "be handed over");
             }
+            if (row.runnerId().equals(toRunner)) {
+                throw ProblemException.invalidField("runnerId", "Session " + id + " already runs on runner " + toRunner + ".");
+            }
             return requireNoOpenOperation(tx, row)
                     .chain(() -> placement.place(tx, row.pool(), row.labels(), row.runnerId(), toRunner))
                     .chain(placed -> {

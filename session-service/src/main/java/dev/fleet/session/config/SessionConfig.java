@@ -47,6 +47,10 @@ public interface SessionConfig {
     @WithDefault("1s")
     Duration sweepInterval();
 
+    /** How often the runner and session gauges are refreshed. */
+    @WithDefault("10s")
+    Duration metricsInterval();
+
     /** How often stale recovery runs (one replica at a time). */
     @WithDefault("5s")
     Duration recoveryInterval();

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.platform.time.Timestamps;
 import dev.fleet.session.config.SessionConfig;
+import dev.fleet.session.metrics.SessionMetrics;
 import dev.fleet.session.notify.RunnerPublisher;
 import dev.fleet.session.notify.RunnerPublisher.RunnerChange;
 import dev.fleet.session.session.SessionEnder;
@@ -29,9 +30,11 @@ public class RunnerService {
     private final RunnerPublisher publisher;
     private final SessionEnder sessionEnder;
     private final SessionConfig config;
+    private final SessionMetrics metrics;
 
     RunnerService(SessionTransactions transactions, RunnerPublisher publisher, SessionEnder sessionEnder,
-            SessionConfig config) {
+            SessionConfig config, SessionMetrics metrics) {
+        this.metrics = metrics;
         this.transactions = transactions;
         this.publisher = publisher;
         this.sessionEnder = sessionEnder;
@@ -64,6 +67,7 @@ public class RunnerService {
                 return refusal(id);
             }
             Row row = rows.iterator().next();
+            metrics.heartbeat();
             return Uni.createFrom().item(new HeartbeatResponse(RunnerHealth.valueOf(row.getString("health")),
                     row.getBoolean("draining"), row.getLong("pending")));
         });

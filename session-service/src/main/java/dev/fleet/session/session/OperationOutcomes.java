@@ -1,11 +1,14 @@
 package dev.fleet.session.session;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
 import dev.fleet.session.lease.ResourceLeases;
+import dev.fleet.session.metrics.SessionMetrics;
 import dev.fleet.session.operation.OperationError;
+import dev.fleet.session.operation.OperationKind;
 import dev.fleet.session.operation.OperationStore;
 import dev.fleet.session.operation.OperationView;
 import io.smallrye.mutiny.Uni;
@@ -34,8 +37,11 @@ public class OperationOutcomes {
     private final Placement placement;
     private final ResourceLeases leases;
     private final OperationStore operations;
+    private final SessionMetrics metrics;
 
-    OperationOutcomes(SessionStore store, Placement placement, ResourceLeases leases, OperationStore operations) {
+    OperationOutcomes(SessionStore store, Placement placement, ResourceLeases leases, OperationStore operations,
+            SessionMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.placement = placement;
         this.leases = leases;
@@ -51,6 +57,10 @@ public class OperationOutcomes {
             case restart -> Uni.createFrom().voidItem();
             case handover -> completeHandover(tx, row, op);
         };
+        metrics.operationEnded(op.kind().name(), "done");
+        if (op.kind() == OperationKind.start) {
+            metrics.started(Duration.between(op.createdAt(), tx.now()));
+        }
         return effect.chain(() -> operations.succeed(tx, op.id(), result));
     }
 
@@ -65,6 +75,7 @@ public class OperationOutcomes {
             case pause, resume, restart -> Uni.createFrom().voidItem();
             case handover -> undoHandover(tx, row, op);
         };
+        metrics.operationEnded(op.kind().name(), code);
         return effect.chain(() -> operations.fail(tx, op.id(), code, message));
     }
 

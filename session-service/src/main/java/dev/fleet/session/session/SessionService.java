@@ -14,6 +14,7 @@ import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.platform.time.Timestamps;
 import dev.fleet.session.config.SessionConfig;
 import dev.fleet.session.lease.ResourceLeases;
+import dev.fleet.session.metrics.SessionMetrics;
 import dev.fleet.session.operation.OperationError;
 import dev.fleet.session.operation.OperationKind;
 import dev.fleet.session.operation.OperationStore;
@@ -51,9 +52,11 @@ public class SessionService {
     private final OperationStore operations;
     private final OperationTimeouts timeouts;
     private final SessionConfig config;
+    private final SessionMetrics metrics;
 
     SessionService(SessionTransactions transactions, SessionStore store, Placement placement, ResourceLeases leases,
-            OperationStore operations, OperationTimeouts timeouts, SessionConfig config) {
+            OperationStore operations, OperationTimeouts timeouts, SessionConfig config, SessionMetrics metrics) {
+        this.metrics = metrics;
         this.transactions = transactions;
         this.store = store;
         this.placement = placement;
@@ -74,8 +77,10 @@ public class SessionService {
         boolean wait = Boolean.TRUE.equals(request.waitForRunner());
         return transactions.run(tx -> placement.place(tx, request.pool(), labels, null, null).chain(placed -> {
             if (placed.isEmpty() && !wait) {
+                metrics.sessionCreated(request.pool(), "refused");
                 return placement.refuse(tx, request.pool(), labels);
             }
+            metrics.sessionCreated(request.pool(), placed.isPresent() ? "placed" : "pending");
             SessionState state = placed.isPresent() ? SessionState.starting : SessionState.pending;
             UUID runner = placed.map(Placement.Placed::runnerId).orElse(null);
             String host = placed.map(Placement.Placed::host).orElse(null);

@@ -33,8 +33,8 @@ public class IdlePauser {
             SELECT s.id FROM session.sessions s
             WHERE s.auto_pause
               AND ((s.state = 'running'
-                    AND s.last_human_activity_at <= $1 - s.idle_human_ms * interval '1 millisecond'
-                    AND s.last_agent_activity_at <= $1 - s.idle_agent_ms * interval '1 millisecond')
+                    AND s.last_human_activity_at <= $1::timestamptz - s.idle_human_ms * interval '1 millisecond'
+                    AND s.last_agent_activity_at <= $1::timestamptz - s.idle_agent_ms * interval '1 millisecond')
                    OR (s.state = 'paused' AND s.auto_paused AND s.activity_since IS NOT NULL))
               AND NOT EXISTS (SELECT 1 FROM session.operations o WHERE o.target = s.id AND NOT o.done)
             LIMIT $2""";

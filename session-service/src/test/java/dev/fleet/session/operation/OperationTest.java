@@ -239,8 +239,10 @@ class OperationTest {
             java.util.UUID target = java.util.UUID.fromString(id);
             // 600 finished operations for this session, written directly: the cap is 500.
             pool.preparedQuery("INSERT INTO session.operations (id, kind, target, done, created_at, updated_at, deadline)"
-                    + " SELECT gen_random_uuid(), 'restart', $1, true, now() - n * interval '1 second', now(), now()"
-                    + " FROM generate_series(1, 600) n").execute(Tuple.of(target)).await().indefinitely();
+                    + " SELECT gen_random_uuid(), 'restart', $1, true, $2::timestamptz - n * interval '1 second', $2, $2"
+                    + " FROM generate_series(1, 600) n")
+                    .execute(Tuple.of(target, dev.fleet.platform.time.Timestamps.param(clock.instant())))
+                    .await().indefinitely();
             OperationPruner.PruneResult result = pruner.runOnce().await().indefinitely();
             assertThat(result.overCap()).isGreaterThanOrEqualTo(101);
             assertThat(count(target)).isEqualTo(500);

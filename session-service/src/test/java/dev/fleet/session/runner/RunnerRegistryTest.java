@@ -18,7 +18,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
@@ -26,9 +25,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.platform.notify.Channel;
-import dev.fleet.platform.notify.Notification;
-import dev.fleet.platform.notify.NotificationListener;
 import dev.fleet.platform.notify.PgNotificationHub;
+import dev.fleet.session.HeardEvents;
 import dev.fleet.session.MutableClock;
 import dev.fleet.session.SessionApi.TestRunner;
 import dev.fleet.session.maintenance.RunnerHealthSweeper;
@@ -230,17 +228,6 @@ class RunnerRegistryTest {
 
     /** Collects this pool's fleet_runner events. */
     private List<JsonObject> listen(String pool) {
-        List<JsonObject> heard = new CopyOnWriteArrayList<>();
-        hub.subscribe(Channel.RUNNER, new NotificationListener() {
-            @Override
-            public void onNotification(Notification notification) {
-                notification.events().stream().filter(e -> pool.equals(e.getString("pool"))).forEach(heard::add);
-            }
-
-            @Override
-            public void catchUp() {
-            }
-        });
-        return heard;
+        return HeardEvents.listen(hub, Channel.RUNNER, e -> pool.equals(e.getString("pool")));
     }
 }

@@ -256,22 +256,13 @@ class SessionLifecycleTest {
         @Test
         void everyStateChangeIsAnnouncedOnFleetSession() {
             String pool = freshPool();
-            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-            hub.subscribe(dev.fleet.platform.notify.Channel.SESSION, new dev.fleet.platform.notify.NotificationListener() {
-                @Override
-                public void onNotification(dev.fleet.platform.notify.Notification notification) {
-                    notification.events().stream().filter(e -> pool.equals(e.getString("pool")))
-                            .forEach(e -> heard.add(e.getString("previous") + ">" + e.getString("state")));
-                }
-
-                @Override
-                public void catchUp() {
-                }
-            });
+            List<io.vertx.core.json.JsonObject> heard = dev.fleet.session.HeardEvents.listen(hub,
+                    dev.fleet.platform.notify.Channel.SESSION, e -> pool.equals(e.getString("pool")));
             TestRunner r = register(pool, 1);
             String id = runningSession(pool, r);
             r.complete(act(id, "stop").getString("id"));
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heard)
+                    .extracting(e -> e.getString("previous") + ">" + e.getString("state"))
                     .containsExactly("null>starting", "starting>running", "running>stopping", "stopping>stopped"));
         }
 

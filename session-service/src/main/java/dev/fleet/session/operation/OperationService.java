@@ -1,6 +1,5 @@
 package dev.fleet.session.operation;
 
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,29 +150,14 @@ public class OperationService {
         return store.find(transactions.pool(), id).chain(found -> {
             OperationView seen = found.orElseThrow(() -> unknownOperation(id));
             return transactions.run(tx -> sessions.lock(tx, seen.target())
-                    .chain(row -> store.lock(tx, id).chain(op -> checkCaller(tx, caller, op.orElseThrow())
+                    .chain(row -> store.lock(tx, id).chain(op -> caller.requireRunner(tx.conn(), op.orElseThrow().runnerId(),
+                            "Operation " + id)
                             .chain(() -> {
                                 if (op.get().done()) {
                                     throw alreadyDone(op.get());
                                 }
                                 return work.apply(tx, new Locked(row, op.get()));
                             }))));
-        });
-    }
-
-    private Uni<Void> checkCaller(SessionTx tx, RunnerCaller caller, OperationView op) {
-        if (caller.tokenDigest() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        if (op.runnerId() == null) {
-            throw RunnerCaller.wrongToken("Operation " + op.id() + " is not assigned to a runner yet.");
-        }
-        return store.runnerToken(tx, op.runnerId()).map(token -> {
-            if (token.isEmpty() || !MessageDigest.isEqual(token.get(), caller.tokenDigest())) {
-                throw RunnerCaller.wrongToken("Operation " + op.id() + " belongs to runner " + op.runnerId()
-                        + "; this token is not that runner's.");
-            }
-            return null;
         });
     }
 

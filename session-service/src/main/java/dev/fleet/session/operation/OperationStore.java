@@ -35,8 +35,6 @@ public class OperationStore {
     private static final String OPEN_FOR_TARGET = "SELECT " + OperationView.COLUMNS + " FROM session.operations"
             + " WHERE target = $1 AND NOT done ORDER BY created_at LIMIT 1";
 
-    private static final String RUNNER_TOKEN = "SELECT token_hash FROM session.runners WHERE id = $1";
-
     private static final String FINISH = "UPDATE session.operations SET done = true, updated_at = $2, result = $3,"
             + " error_code = $4, error = $5, progress = CASE WHEN $4::text IS NULL THEN 100 ELSE progress END"
             + " WHERE id = $1 AND NOT done RETURNING " + OperationView.COLUMNS;
@@ -73,13 +71,6 @@ public class OperationStore {
     /** The open operation of a session, if any (a session runs one at a time). */
     public Uni<Optional<OperationView>> openFor(SessionTx tx, UUID session) {
         return tx.conn().preparedQuery(OPEN_FOR_TARGET).execute(Tuple.of(session)).map(OperationStore::first);
-    }
-
-    /** The stored token digest of a runner; empty when the runner is gone. */
-    public Uni<Optional<byte[]>> runnerToken(SessionTx tx, UUID runner) {
-        return tx.conn().preparedQuery(RUNNER_TOKEN).execute(Tuple.of(runner))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(rows.iterator().next().getBuffer("token_hash").getBytes()));
     }
 
     public Uni<OperationView> succeed(SessionTx tx, UUID id, Object result) {

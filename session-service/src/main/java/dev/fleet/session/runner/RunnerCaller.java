@@ -1,8 +1,14 @@
 package dev.fleet.session.runner;
 
+import java.security.MessageDigest;
+import java.util.UUID;
+
 import dev.fleet.platform.auth.FleetRole;
 import dev.fleet.platform.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Who acts on a runner's behalf: an admin may act for any runner; anyone else must show that
@@ -10,6 +16,8 @@ import io.quarkus.security.identity.SecurityIdentity;
  * checks it with {@code ($n::bytea IS NULL OR token_hash = $n)} in the statement that does the work.
  */
 public record RunnerCaller(byte[] tokenDigest) {
+
+    private static final String TOKEN = "SELECT token_hash FROM session.runners WHERE id = $1";
 
     public static RunnerCaller of(SecurityIdentity identity, String token) {
         if (identity.hasRole(FleetRole.ADMIN)) {
@@ -19,6 +27,26 @@ public record RunnerCaller(byte[] tokenDigest) {
             throw wrongToken("Send the token the runner got at registration as " + RunnerTokens.HEADER + ".");
         }
         return new RunnerCaller(RunnerTokens.digest(token));
+    }
+
+    /**
+     * Succeeds when this caller may act for {@code runner} (an admin always may); otherwise fails
+     * with 403, {@code subject} saying what the runner was asked about.
+     */
+    public Uni<Void> requireRunner(SqlClient client, UUID runner, String subject) {
+        if (tokenDigest == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (runner == null) {
+            return Uni.createFrom().failure(wrongToken(subject + " is not assigned to a runner."));
+        }
+        return client.preparedQuery(TOKEN).execute(Tuple.of(runner)).map(rows -> {
+            if (rows.size() == 0
+                    || !MessageDigest.isEqual(rows.iterator().next().getBuffer("token_hash").getBytes(), tokenDigest)) {
+                throw wrongToken(subject + " belongs to runner " + runner + "; this token is not that runner's.");
+            }
+            return null;
+        });
     }
 
     public static ProblemException wrongToken(String detail) {

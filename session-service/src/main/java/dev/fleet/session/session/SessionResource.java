@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -15,6 +16,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +27,9 @@ import dev.fleet.platform.auth.FleetRole;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.session.operation.OperationError;
 import dev.fleet.session.operation.OperationView;
+import dev.fleet.session.runner.RunnerCaller;
+import dev.fleet.session.runner.RunnerTokens;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -39,6 +44,9 @@ public class SessionResource {
     }
 
     private final SessionService sessions;
+
+    @Inject
+    SecurityIdentity identity;
 
     SessionResource(SessionService sessions) {
         this.sessions = sessions;
@@ -68,8 +76,8 @@ public class SessionResource {
     @POST
     @Path("/{id}/stop")
     @RolesAllowed({ FleetRole.CLIENT, FleetRole.RUNNER, FleetRole.ADMIN })
-    public Uni<Response> stopSession(@PathParam("id") UUID id) {
-        return sessions.stopSession(id).map(SessionResource::accepted);
+    public Uni<Response> stopSession(@PathParam("id") UUID id, @HeaderParam(RunnerTokens.HEADER) String token) {
+        return sessions.stopSession(id, runnerCaller(token)).map(SessionResource::accepted);
     }
 
     @POST
@@ -90,8 +98,9 @@ public class SessionResource {
     @Path("/{id}/components/{component}/restart")
     @RolesAllowed({ FleetRole.CLIENT, FleetRole.RUNNER, FleetRole.ADMIN })
     public Uni<Response> restartComponent(@PathParam("id") UUID id,
-            @PathParam("component") @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9._-]+") String component) {
-        return sessions.restartComponent(id, component).map(op -> {
+            @PathParam("component") @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9._-]+") String component,
+            @HeaderParam(RunnerTokens.HEADER) String token) {
+        return sessions.restartComponent(id, component, runnerCaller(token)).map(op -> {
             if (op.error() != null && OperationError.RESOURCE_EXHAUSTED.equals(op.error().code())) {
                 long waitMs = ((Number) op.metadata().get("retryAfterMs")).longValue();
                 throw ProblemException.tooManyRequests("restart-throttled", op.error().message(), Duration.ofMillis(waitMs))
@@ -106,6 +115,11 @@ public class SessionResource {
     @RolesAllowed({ FleetRole.CLIENT, FleetRole.ADMIN })
     public Uni<Response> handoverSession(@PathParam("id") UUID id, HandoverRequest request) {
         return sessions.handoverSession(id, request == null ? null : request.runnerId()).map(SessionResource::accepted);
+    }
+
+    /** A runner acts only on its own sessions (its token is checked); clients and admins on any. */
+    private RunnerCaller runnerCaller(String token) {
+        return identity.hasRole(FleetRole.RUNNER) ? RunnerCaller.of(identity, token) : null;
     }
 
     static Response accepted(OperationView op) {

@@ -20,6 +20,7 @@ import dev.fleet.session.operation.OperationKind;
 import dev.fleet.session.operation.OperationStore;
 import dev.fleet.session.operation.OperationView;
 import dev.fleet.session.operation.OperationTimeouts;
+import dev.fleet.session.runner.RunnerCaller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -129,8 +130,8 @@ public class SessionService {
      * Stops the session. Idempotent while a stop is open; supersedes any other open operation. A
      * session no runner has taken yet stops at once (its operation is answered done).
      */
-    public Uni<OperationView> stopSession(UUID id) {
-        return transactions.run(tx -> store.lock(tx, id).chain(row -> {
+    public Uni<OperationView> stopSession(UUID id, RunnerCaller caller) {
+        return transactions.run(tx -> store.lock(tx, id).call(row -> requireHolder(tx, row, caller)).chain(row -> {
             if (row.state().isFinal()) {
                 throw SessionStore.wrongState(row, "stop");
             }
@@ -173,9 +174,9 @@ public class SessionService {
      * the previous one. Past that the operation is recorded as failed at once (RESOURCE_EXHAUSTED,
      * with {@code retryAfterMs} in its metadata) and the caller gets 429.
      */
-    public Uni<OperationView> restartComponent(UUID id, String component) {
+    public Uni<OperationView> restartComponent(UUID id, String component, RunnerCaller caller) {
         SessionConfig.Operations rules = config.operations();
-        return transactions.run(tx -> store.lock(tx, id).chain(row -> requireIdle(tx, row, SessionState.running, "restart a component")
+        return transactions.run(tx -> store.lock(tx, id).call(row -> requireHolder(tx, row, caller)).chain(row -> requireIdle(tx, row, SessionState.running, "restart a component")
                 .chain(() -> operations.recentRestarts(tx, id, component, tx.now().minus(rules.restartWindow())))
                 .chain(recent -> {
                     Optional<Duration> wait = RestartBudget.waitBeforeRestart(recent, tx.now(), rules);
@@ -269,6 +270,12 @@ public class SessionService {
                         timeouts.deadline(kind, tx.now())).map(Optional::of);
             });
         }));
+    }
+
+    /** A runner (non-null caller) may act only on a session it holds, proven by its token. */
+    private static Uni<Void> requireHolder(SessionTx tx, SessionRow row, RunnerCaller caller) {
+        return caller == null ? Uni.createFrom().voidItem()
+                : caller.requireRunner(tx.conn(), row.runnerId(), "Session " + row.id());
     }
 
     private Uni<Void> requireIdle(SessionTx tx, SessionRow row, SessionState required, String action) {

@@ -243,6 +243,19 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void aRunnerMayStopOnlyItsOwnSessions() {
+            String pool = freshPool();
+            TestRunner holder = register(pool, 1);
+            TestRunner other = register(freshPool(), 1);
+            String id = runningSession(pool, holder);
+            other.self().when().post("/sessions/" + id + "/stop").then().statusCode(403)
+                    .body("type", equalTo("urn:fleet:problem:runner-token"));
+            as(dev.fleet.session.SessionApi.RUNNER).when().post("/sessions/" + id + "/stop").then().statusCode(403);
+            assertThat(session(id).getString("state")).isEqualTo("running");
+            holder.self().when().post("/sessions/" + id + "/stop").then().statusCode(202).body("kind", equalTo("stop"));
+        }
+
+        @Test
         void stoppingAWaitingSessionEndsItAtOnce() {
             String pool = freshPool();
             register(pool, 1);

@@ -47,6 +47,14 @@ public interface SessionConfig {
     @WithDefault("1s")
     Duration sweepInterval();
 
+    /** Ended sessions (with their events and operations) are deleted this long after they ended. */
+    @WithDefault("7d")
+    Duration retention();
+
+    /** How often finished operations and ended sessions past retention are pruned. */
+    @WithDefault("1m")
+    Duration pruneInterval();
+
     /** How often the runner and session gauges are refreshed. */
     @WithDefault("10s")
     Duration metricsInterval();
@@ -130,10 +138,6 @@ public interface SessionConfig {
         /** Finished operations are pruned this long after they ended. */
         @WithDefault("86400s")
         Duration ttl();
-
-        /** How often finished operations are pruned. */
-        @WithDefault("1m")
-        Duration pruneInterval();
 
         /** Most operations one listing returns (400 beyond). */
         @WithDefault("500")

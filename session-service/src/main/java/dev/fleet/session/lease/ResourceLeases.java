@@ -1,5 +1,6 @@
 package dev.fleet.session.lease;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,7 +10,7 @@ import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.platform.time.Timestamps;
 import dev.fleet.session.config.SessionConfig;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -27,30 +28,23 @@ public class ResourceLeases {
     static final String PORTS = "ports";
     static final String VOLUME = "volume";
 
+    /** When a host is out of a kind, sessions must end before any is free: retry in a while. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
     private static final String LOCK_HOST = "SELECT pg_advisory_xact_lock(hashtext('fleet-lease:' || $1))";
 
-    // The lowest free value of each kind, all three in one statement; a kind with none free yields null.
+    // The lowest free value of each kind, all three in one statement; a kind with none free
+    // yields no row (and so is missing from what it returns).
     private static final String ALLOCATE = """
-            WITH display AS (
-                INSERT INTO session.resource_leases (host, kind, value, session_id, leased_at)
-                SELECT $1, 'display', v, $2, $3 FROM generate_series($4::int, $5::int) v
-                WHERE NOT EXISTS (SELECT 1 FROM session.resource_leases l
-                                  WHERE l.host = $1 AND l.kind = 'display' AND l.value = v)
-                ORDER BY v LIMIT 1 RETURNING value),
-            ports AS (
-                INSERT INTO session.resource_leases (host, kind, value, session_id, leased_at)
-                SELECT $1, 'ports', v, $2, $3 FROM generate_series(0, $6::int) v
-                WHERE NOT EXISTS (SELECT 1 FROM session.resource_leases l
-                                  WHERE l.host = $1 AND l.kind = 'ports' AND l.value = v)
-                ORDER BY v LIMIT 1 RETURNING value),
-            volume AS (
-                INSERT INTO session.resource_leases (host, kind, value, session_id, leased_at)
-                SELECT $1, 'volume', v, $2, $3 FROM generate_series(0, $7::int) v
-                WHERE NOT EXISTS (SELECT 1 FROM session.resource_leases l
-                                  WHERE l.host = $1 AND l.kind = 'volume' AND l.value = v)
-                ORDER BY v LIMIT 1 RETURNING value)
-            SELECT (SELECT value FROM display) AS display, (SELECT value FROM ports) AS ports,
-                   (SELECT value FROM volume) AS volume""";
+            INSERT INTO session.resource_leases (host, kind, value, session_id, leased_at)
+            SELECT $1, range.kind, free.v, $2, $3
+            FROM (VALUES ('display', $4::int, $5::int), ('ports', 0, $6::int), ('volume', 0, $7::int))
+                 AS range(kind, lo, hi),
+                 LATERAL (SELECT v FROM generate_series(range.lo, range.hi) v
+                          WHERE NOT EXISTS (SELECT 1 FROM session.resource_leases l
+                                            WHERE l.host = $1 AND l.kind = range.kind AND l.value = v)
+                          ORDER BY v LIMIT 1) AS free
+            RETURNING kind, value""";
 
     private static final String RELEASE = "DELETE FROM session.resource_leases WHERE session_id = $1"
             + " AND ($2::text IS NULL OR host = $2)";
@@ -68,15 +62,16 @@ public class ResourceLeases {
                 .chain(() -> tx.preparedQuery(ALLOCATE).execute(Tuple.from(new Object[] { host, session,
                         Timestamps.param(now), ranges.displayMin(), ranges.displayMax(), lastBlock, ranges.volumeMax() })))
                 .map(rows -> {
-                    Row row = rows.iterator().next();
+                    JsonObject leased = new JsonObject();
+                    rows.forEach(row -> leased.put(row.getString("kind"), row.getInteger("value")));
                     for (String kind : new String[] { DISPLAY, PORTS, VOLUME }) {
-                        if (row.getInteger(kind) == null) {
+                        if (!leased.containsKey(kind)) {
                             throw ProblemException.unavailable("resources-exhausted", "Every " + kind
-                                    + " on host " + host + " is held by a live session.", java.time.Duration.ofSeconds(5))
+                                    + " on host " + host + " is held by a live session.", RETRY_AFTER)
                                     .with("host", host).with("resource", kind);
                         }
                     }
-                    return Resources.fromLeases(row.toJson(), ranges);
+                    return Resources.fromLeases(leased, ranges);
                 });
     }
 

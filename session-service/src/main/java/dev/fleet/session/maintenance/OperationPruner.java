@@ -46,7 +46,7 @@ public class OperationPruner {
                         .map(capped -> new PruneResult(expired.rowCount(), capped.rowCount())));
     }
 
-    @Scheduled(every = "${fleet.session.operations.prune-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${fleet.session.prune-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return runOnce().replaceWithVoid();
     }

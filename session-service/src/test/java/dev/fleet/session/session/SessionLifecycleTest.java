@@ -41,6 +41,9 @@ class SessionLifecycleTest {
     @Inject
     OperationTimer timer;
 
+    @Inject
+    dev.fleet.platform.notify.PgNotificationHub hub;
+
     @Nested
     class Create {
 
@@ -248,6 +251,28 @@ class SessionLifecycleTest {
             as(CLIENT).when().post("/sessions/" + waiting + "/stop").then().statusCode(202)
                     .body("done", equalTo(true)).body("result.state", equalTo("stopped"));
             assertThat(session(waiting).getString("state")).isEqualTo("stopped");
+        }
+
+        @Test
+        void everyStateChangeIsAnnouncedOnFleetSession() {
+            String pool = freshPool();
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            hub.subscribe(dev.fleet.platform.notify.Channel.SESSION, new dev.fleet.platform.notify.NotificationListener() {
+                @Override
+                public void onNotification(dev.fleet.platform.notify.Notification notification) {
+                    notification.events().stream().filter(e -> pool.equals(e.getString("pool")))
+                            .forEach(e -> heard.add(e.getString("previous") + ">" + e.getString("state")));
+                }
+
+                @Override
+                public void catchUp() {
+                }
+            });
+            TestRunner r = register(pool, 1);
+            String id = runningSession(pool, r);
+            r.complete(act(id, "stop").getString("id"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heard)
+                    .containsExactly("null>starting", "starting>running", "running>stopping", "stopping>stopped"));
         }
 
         @Test

@@ -206,9 +206,11 @@ export SB_CLIENT_TOKEN=bench-client-$(rand) SB_RUNNER_TOKEN=bench-runner-$(rand)
 export SB_URL=http://127.0.0.1:$PORT
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT is taken (set SB_PORT)"; fi
 say "starting session-service on 127.0.0.1:$PORT (log: ${SVC_LOG#"$ROOT"/})"
+# The event sessions are stopped sessions: a long retention keeps the pruner away from their logs.
 FLEET_DB_HOST=$PGHOST_ FLEET_DB_PORT=$PGPORT_ FLEET_DB_NAME=$DB FLEET_DB_USER=$FLEET_DB_USER FLEET_DB_PASSWORD=$FLEET_DB_PASSWORD \
 FLEET_AUTH_ADMIN_TOKENS=bench-admin-$(rand) FLEET_AUTH_RUNNER_TOKENS=$SB_RUNNER_TOKEN \
 FLEET_AUTH_CLIENT_TOKENS=$SB_CLIENT_TOKEN QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 \
+FLEET_SESSION_RETENTION=36500d \
   "$JAVA" -Xmx1g ${SB_SERVICE_OPTS:-} -jar "$APP/quarkus-run.jar" >"$SVC_LOG" 2>&1 </dev/null &
 svc_pid=$!
 export SB_SERVICE_PID=$svc_pid SB_CLK_TCK=$CLK_TCK
@@ -295,24 +297,35 @@ say "phase 2: newest $EV_LIMIT events, $EV_N sequential reads per session (+$EV_
 settle
 drive p2 events sessions="small:$SID_SMALL:$EV_SMALL,big:$SID_BIG:$EV_BIG" n="$EV_N" warmup="$EV_WARMUP" limit="$EV_LIMIT"; r2=$res
 
-# The SQL alone, for the same two sessions: the backward scan of the primary key.
-TAIL_SQL="select seq, at, type, source, data from session.session_events where session_id = :sid order by seq desc limit $EV_LIMIT"
+# The SQL alone, for the same two sessions: the service's statement (EventQueries.PAGE, as merged in
+# bed9d03) with the parameters it binds for GET .../events?limit=L (no beforeSeq: Long.MAX_VALUE):
+# the session row, then a backward scan of the primary key bounded to the newest L seqs.
+TAIL_SQL="SELECT e.* FROM session.sessions s
+LEFT JOIN LATERAL (
+    SELECT seq, at, type, source, data::text AS data FROM session.session_events
+    WHERE session_id = s.id AND seq < least(:before::bigint, s.event_seq + 1)
+      AND seq >= least(:before::bigint, s.event_seq + 1) - :lim::int
+    ORDER BY seq DESC LIMIT :lim::int) e ON true
+WHERE s.id = :sid
+ORDER BY e.seq"
 printf '%s;\n' "$TAIL_SQL" >"$OUT/session-pgbench-tail.sql"
+BEFORE_MAX=9223372036854775807
 for which in small big; do
   sid=$SID_SMALL; [[ $which == big ]] && sid=$SID_BIG
-  explain=$OUT/session-explain-$which.txt q_sid="'$sid'"
+  explain=$OUT/session-explain-$which.txt
+  lit_sql=${TAIL_SQL//:sid/\'$sid\'}; lit_sql=${lit_sql//:before/$BEFORE_MAX}; lit_sql=${lit_sql//:lim/$EV_LIMIT}
   {
     echo "-- $(date -u '+%Y-%m-%d %H:%M UTC'), session $sid, table session.session_events $ev_rows rows"
-    echo "-- ${TAIL_SQL//:sid/$q_sid}"
+    echo "$lit_sql" | sed 's/^/-- /'
     for run in 1 2; do
       echo "-- run $run"
-      as_fleet -c "explain (analyze, buffers) ${TAIL_SQL//:sid/$q_sid}"
+      as_fleet -c "explain (analyze, buffers) $lit_sql"
     done
   } >"$explain"
   rm -f "$OUT"/session-pgbench-"$which".[0-9]*
   wait_for_quiet
   (cd "$OUT" && PGPASSWORD=$FLEET_DB_PASSWORD timeout 600 pgbench -h "$PGHOST_" -p "$PGPORT_" -U "$FLEET_DB_USER" -n \
-      -M extended -c 1 -j 1 -t $((EV_N + EV_WARMUP)) -D sid="$sid" -f session-pgbench-tail.sql \
+      -M extended -c 1 -j 1 -t $((EV_N + EV_WARMUP)) -D sid="$sid" -D before=$BEFORE_MAX -D lim="$EV_LIMIT" -f session-pgbench-tail.sql \
       -l --log-prefix="session-pgbench-$which" "$DB" >"session-pgbench-$which.out" 2>&1) \
     || { cat "$OUT/session-pgbench-$which.out" >&2; die "pgbench $which failed"; }
   mark_if_build "p2-sql-$which"
@@ -359,11 +372,11 @@ read -r ss50 ss99 ssmax <<<"$sql_small"; read -r sb50 sb99 sbmax <<<"$sql_big"
 fill_note() { if [[ $1 == reused ]]; then echo "fill reused"; else echo "filled in $1 s"; fi; }
 skew_note=""
 (( ${#skewed[@]} == 0 )) || skew_note="**A Maven build or another benchmark ran during: ${skewed[*]} — those figures are skewed.**"
-cmd="bench/session/run.sh$( (( QUICK )) && echo ' --quick')"
+cmd="$(env | grep -o '^SB_[A-Z_]*=[^ ]*' | grep -v -E '^SB_(URL|CLIENT_TOKEN|RUNNER_TOKEN|SERVICE_PID|CLK_TCK)=' | sort | tr '\n' ' ')bench/session/run.sh$( (( QUICK )) && echo ' --quick')"
 {
   echo "## session-service benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')$( (( QUICK )) && echo ' (--quick)')"
   echo
-  echo "Command: \`$cmd\`$(env | grep -o '^SB_[A-Z_]*=[^ ]*' | grep -v -E '^SB_(URL|CLIENT_TOKEN|RUNNER_TOKEN|SERVICE_PID|CLK_TCK)=' | sed 's/^/ /' | tr -d '\n')."
+  echo "Command: \`$cmd\`."
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM."
   echo "JDK: $("$JAVA" -version 2>&1 | head -n 1); service: -Xmx1g, default GC; driver: SessionBench.java (-Xmx512m, SerialGC), JDK HttpClient, HTTP/1.1."
   echo "PostgreSQL $pg_version ($pg_settings). App built $app_stamp."

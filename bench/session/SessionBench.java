@@ -248,12 +248,15 @@ public class SessionBench {
             counts[j] = Long.parseLong(p[2]);
         }
         double[][] lat = new double[k][n];
+        long[][] when = new long[k][n]; // ms into the measured rounds, for the slowest samples
+        long measureStart = 0;
         int[] bad = new int[k];
         int measured = 0;
         Cpu cpu0 = null;
         for (int round = 0; round < warmup + n && System.nanoTime() < deadline; round++) {
             if (round == warmup) {
                 cpu0 = Cpu.now();
+                measureStart = System.nanoTime();
             }
             for (int j = 0; j < k; j++) {
                 long a = System.nanoTime();
@@ -269,6 +272,7 @@ public class SessionBench {
                 if (round >= warmup) {
                     // a failed request is counted (errors, unexpected) and its time left out
                     lat[j][round - warmup] = res == null ? Double.NaN : (b - a) / 1e6;
+                    when[j][round - warmup] = (a - measureStart) / 1_000_000;
                 }
             }
             if (round >= warmup) {
@@ -284,6 +288,17 @@ public class SessionBench {
         double[] p99 = new double[k];
         for (int j = 0; j < k; j++) {
             double[] v = Arrays.stream(lat[j], 0, measured).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            Integer[] order = new Integer[measured];
+            for (int i = 0; i < measured; i++) {
+                order[i] = i;
+            }
+            final double[] l = lat[j];
+            Arrays.sort(order, (x, y) -> Double.compare(Double.isNaN(l[y]) ? -1 : l[y], Double.isNaN(l[x]) ? -1 : l[x]));
+            StringBuilder slow = new StringBuilder("events: " + labels[j] + " slowest (ms @ ms into the run):");
+            for (int i = 0; i < Math.min(12, measured); i++) {
+                slow.append(String.format(Locale.ROOT, " %.1f@%d", l[order[i]], when[j][order[i]]));
+            }
+            System.err.println(slow);
             p99[j] = pct(v, 99);
             out.append(String.format(Locale.ROOT,
                     " %s_ok=%d %s_events=%d %s_p50_ms=%.3f %s_p95_ms=%.3f %s_p99_ms=%.3f %s_max_ms=%.3f %s_mean_ms=%.3f %s_bad=%d",

@@ -8,7 +8,8 @@
 #                        session.session_events (filled once by INSERT ... SELECT generate_series and
 #                        reused while present); EV_N (2,000) sequential GET /sessions/{id}/events?limit=100
 #                        each (interleaved, after EV_WARMUP rounds). Beside it the SQL alone: EXPLAIN
-#                        (ANALYZE, BUFFERS) and pgbench (-c 1, EV_N transactions) of the backward scan.
+#                        (ANALYZE, BUFFERS) and pgbench (-c 1, EV_N transactions) of the service's query;
+#                        and the same reads by one curl process (a client without a JVM).
 #   3. create→running    LC_RUNNERS (20) runners × LC_SLOTS (50); LC_N (500) sessions, LC_CONCURRENCY (8)
 #                        at a time: POST /sessions → POST /operations/{start}/complete as the placed
 #                        runner → GET /sessions/{id} reads running. Then all are stopped. Then
@@ -37,7 +38,7 @@
 # bench/startup.sh (drops the role's schemas) and bench/queue/run.sh (recreates the database) use
 # the same database: they destroy the fill, and must not run at the same time (this script waits).
 # Every phase is bounded by count and by a deadline; the service is stopped by its PID on any exit.
-set -euo pipefail
+set -eEuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/bench/session
@@ -126,6 +127,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
 trap 'say interrupted; exit 130' INT
 trap 'say terminated; exit 143' TERM
 
@@ -297,6 +299,32 @@ say "phase 2: newest $EV_LIMIT events, $EV_N sequential reads per session (+$EV_
 settle
 drive p2 events sessions="small:$SID_SMALL:$EV_SMALL,big:$SID_BIG:$EV_BIG" n="$EV_N" warmup="$EV_WARMUP" limit="$EV_LIMIT"; r2=$res
 
+# The same reads by curl: one process, one kept-alive connection, no JVM on the client side. Tells
+# how much of the tail above is the Java client's (its CPU competes for the same 2 cores).
+pcts() {   # numbers (one a line) in, "p50 p95 p99 max" out (nearest rank, 3 decimals)
+  sort -g | awk '{v[NR] = $1} END { if (NR == 0) { print "n/a n/a n/a n/a"; exit }
+    split("50 95 99", p, " "); for (i = 1; i <= 3; i++) { r = int((NR * p[i] + 99) / 100); printf "%.3f ", v[r] }
+    printf "%.3f\n", v[NR] }'
+}
+curl_cfg=$OUT/session-curl.cfg
+{
+  echo "header = \"Authorization: Bearer $SB_CLIENT_TOKEN\""
+  echo 'write-out = "%{http_code} %{time_total} %{url_effective}\n"'
+  for ((i = 0; i < EV_WARMUP + EV_N; i++)); do
+    printf 'url = "%s"\noutput = "/dev/null"\n' "$SB_URL/sessions/$SID_SMALL/events?limit=$EV_LIMIT" \
+      "$SB_URL/sessions/$SID_BIG/events?limit=$EV_LIMIT"
+  done
+} >"$curl_cfg"
+wait_for_quiet
+timeout 600 curl -s -K "$curl_cfg" >"$OUT/session-curl.txt" || die "curl reads failed"
+rm -f "$curl_cfg"
+mark_if_build p2-curl
+curl_ok=$(tail -n +$((2 * EV_WARMUP + 1)) "$OUT/session-curl.txt" | awk '$1 == 200' | wc -l)
+curl_small=$(tail -n +$((2 * EV_WARMUP + 1)) "$OUT/session-curl.txt" | awk -v s="$SID_SMALL" 'index($3, s) {print $2 * 1000}' | pcts)
+curl_big=$(tail -n +$((2 * EV_WARMUP + 1)) "$OUT/session-curl.txt" | awk -v s="$SID_BIG" 'index($3, s) {print $2 * 1000}' | pcts)
+echo "p2-curl ok=$curl_ok small=${curl_small// /,} big=${curl_big// /,}" >>"$RAW"
+say "  curl: small p50/p95/p99/max $curl_small ms; big $curl_big ms; $curl_ok of $((2 * EV_N)) answered 200"
+
 # The SQL alone, for the same two sessions: the service's statement (EventQueries.PAGE, as merged in
 # bed9d03) with the parameters it binds for GET .../events?limit=L (no beforeSeq: Long.MAX_VALUE):
 # the session row, then a backward scan of the primary key bounded to the newest L seqs.
@@ -372,7 +400,7 @@ read -r ss50 ss99 ssmax <<<"$sql_small"; read -r sb50 sb99 sbmax <<<"$sql_big"
 fill_note() { if [[ $1 == reused ]]; then echo "fill reused"; else echo "filled in $1 s"; fi; }
 skew_note=""
 (( ${#skewed[@]} == 0 )) || skew_note="**A Maven build or another benchmark ran during: ${skewed[*]} — those figures are skewed.**"
-cmd="$(env | grep -o '^SB_[A-Z_]*=[^ ]*' | grep -v -E '^SB_(URL|CLIENT_TOKEN|RUNNER_TOKEN|SERVICE_PID|CLK_TCK)=' | sort | tr '\n' ' ')bench/session/run.sh$( (( QUICK )) && echo ' --quick')"
+cmd="$({ env | grep -o '^SB_[A-Z_]*=[^ ]*' | grep -v -E '^SB_(URL|CLIENT_TOKEN|RUNNER_TOKEN|SERVICE_PID|CLK_TCK)=' || true; } | sort | tr '\n' ' ')bench/session/run.sh$( (( QUICK )) && echo ' --quick' || true)"
 {
   echo "## session-service benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')$( (( QUICK )) && echo ' (--quick)')"
   echo
@@ -389,6 +417,8 @@ cmd="$(env | grep -o '^SB_[A-Z_]*=[^ ]*' | grep -v -E '^SB_(URL|CLIENT_TOKEN|RUN
   echo "| 2 | newest $EV_LIMIT events, session with $EV_SMALL events: p50 / p95 / p99 / max | $(kv "$r2" small_p50_ms) / $(kv "$r2" small_p95_ms) / $s_p99 / $(kv "$r2" small_max_ms) ms | $(kv "$r2" small_ok) of $(kv "$r2" measured) sequential GETs answered 200 (+$EV_WARMUP warm-up); table $ev_rows rows ($ev_size); $(fill_note "$fill_small"); wrong answers $(kv "$r2" small_bad) | $(cpu_of "$r2") (both sessions) |"
   echo "| 2 | newest $EV_LIMIT events, session with $EV_BIG events: p50 / p95 / p99 / max | $(kv "$r2" big_p50_ms) / $(kv "$r2" big_p95_ms) / $b_p99 / $(kv "$r2" big_max_ms) ms | $(kv "$r2" big_ok) of $(kv "$r2" measured) answered 200, interleaved with the small one; $(fill_note "$fill_big"); wrong answers $(kv "$r2" big_bad) | |"
   echo "| 2 | p99 ratio $EV_BIG / $EV_SMALL | $ev_ratio | | |"
+  read -r cs50 cs95 cs99 csmax <<<"$curl_small"; read -r cb50 cb95 cb99 cbmax <<<"$curl_big"
+  echo "| 2 | the same reads by curl, $EV_SMALL / $EV_BIG events: p50 / p95 / p99 / max | $cs50 / $cs95 / $cs99 / $csmax; $cb50 / $cb95 / $cb99 / $cbmax ms | one curl process, one kept-alive connection, $EV_N each (+$EV_WARMUP), interleaved; $curl_ok of $((2 * EV_N)) answered 200; p99 ratio $(ratio "$cb99" "$cs99") | |"
   echo "| 2 | SQL alone, $EV_SMALL events: p50 / p99 / max | $ss50 / $ss99 / $ssmax ms | pgbench -c 1 -M extended, $EV_N transactions (+$EV_WARMUP); EXPLAIN ANALYZE execution $explain_small, $bufs_small | |"
   echo "| 2 | SQL alone, $EV_BIG events: p50 / p99 / max | $sb50 / $sb99 / $sbmax ms | as above; EXPLAIN ANALYZE execution $explain_big, $bufs_big | |"
   echo "| 3 | create→running p50 / p99 / max | $(kv "$r3" p50_ms) / $(kv "$r3" p99_ms) / $(kv "$r3" max_ms) ms | POST /sessions → complete start (as the runner) → GET reads running; $(kv "$r3" running) of $LC_N sessions, $LC_CONCURRENCY at a time; steps p50/p99: create $(kv "$r3" create_p50_ms)/$(kv "$r3" create_p99_ms), complete $(kv "$r3" complete_p50_ms)/$(kv "$r3" complete_p99_ms), get $(kv "$r3" get_p50_ms)/$(kv "$r3" get_p99_ms) ms; service's own start latency (operation created → running) mean $svc_start_mean | $(cpu_of "$r3") |"
@@ -400,9 +430,10 @@ cmd="$(env | grep -o '^SB_[A-Z_]*=[^ ]*' | grep -v -E '^SB_(URL|CLIENT_TOKEN|RUN
   echo "- $(verdict "$b_p99" "<" 5): p99 newest $EV_LIMIT events at $EV_BIG events $b_p99 ms < 5 ms"
   echo "- $(verdict "$s_p99" "<" 5): p99 newest $EV_LIMIT events at $EV_SMALL events $s_p99 ms < 5 ms"
   echo "- $(verdict "$ev_ratio" "<" 2.0001): p99 ratio $ev_ratio ≤ 2"
+  echo "- (info, the curl reads) $(verdict "$cb99" "<" 5) / $(verdict "$cs99" "<" 5): p99 $cb99 / $cs99 ms < 5 ms; ratio $(ratio "$cb99" "$cs99")"
   echo "- $(verdict "$hb_rate" ">=" "$hb_need"): $(f0 "$hb_rate") heartbeats/s ≥ $hb_need/s ($HB_RUNNERS runners every 5 s)"
   echo
-  echo "Driver errors / unexpected statuses: $(grep -h -o 'errors=[0-9]* unexpected=[0-9]*' "$RAW" | awk -F'[= ]' '{e+=$2; n+=$4} END{print e+0 " / " n+0}')$(grep -h -o 'unexpected_codes=[^ ]*' "$RAW" | sed 's/^/ (/; s/$/)/' | tr -d '\n');"\
+  echo "Driver errors / unexpected statuses: $({ grep -h -o 'errors=[0-9]* unexpected=[0-9]*' "$RAW" || true; } | awk -F'[= ]' '{e+=$2; n+=$4} END{print e+0 " / " n+0}')$({ grep -h -o 'unexpected_codes=[^ ]*' "$RAW" || true; } | sed 's/^/ (/; s/$/)/' | tr -d '\n');"\
        "service log WARN/ERROR lines: $svc_warn (${SVC_LOG#"$ROOT"/}). EXPLAIN output: bench/.out/session-explain-{small,big}.txt."
   [[ -z $svc_messages ]] || { echo; echo '```'; echo "$svc_messages"; echo '```'; }
   [[ -z $skew_note ]] || { echo; echo "$skew_note"; }

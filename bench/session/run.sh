@@ -213,7 +213,7 @@ FLEET_DB_HOST=$PGHOST_ FLEET_DB_PORT=$PGPORT_ FLEET_DB_NAME=$DB FLEET_DB_USER=$F
 FLEET_AUTH_ADMIN_TOKENS=bench-admin-$(rand) FLEET_AUTH_RUNNER_TOKENS=$SB_RUNNER_TOKEN \
 FLEET_AUTH_CLIENT_TOKENS=$SB_CLIENT_TOKEN QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 \
 FLEET_SESSION_RETENTION=36500d \
-  "$JAVA" -Xmx1g ${SB_SERVICE_OPTS:-} -jar "$APP/quarkus-run.jar" >"$SVC_LOG" 2>&1 </dev/null &
+  "$JAVA" -Xmx1g "-Xlog:gc:file=$OUT/session-service-gc.log:uptime" ${SB_SERVICE_OPTS:-} -jar "$APP/quarkus-run.jar" >"$SVC_LOG" 2>&1 </dev/null &
 svc_pid=$!
 export SB_SERVICE_PID=$svc_pid SB_CLK_TCK=$CLK_TCK
 for ((i = 0; ; i++)); do

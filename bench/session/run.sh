@@ -3,7 +3,7 @@
 #
 #   1. heartbeats        HB_RUNNERS (1,000) runners registered, then HB_CONCURRENCY (32) requests in
 #                        flight send POST /runners/{id}/heartbeat round-robin over all of them as fast
-#                        as answered: HB_WARMUP (20) s not measured, HB_SECONDS (20) s measured.
+#                        as answered: HB_WARMUP (40) s not measured, HB_SECONDS (20) s measured.
 #   2. event-log tail    two sessions with EV_SMALL (1,000) and EV_BIG (10,000,000) events in
 #                        session.session_events (filled once by INSERT ... SELECT generate_series and
 #                        reused while present); EV_N (2,000) sequential GET /sessions/{id}/events?limit=100
@@ -17,11 +17,12 @@
 #
 # Usage: bench/session/run.sh [--quick]
 #   --quick  smoke run: 200 runners (3 s + 5 s), 100,000 events, 300 reads, 100 sessions (~1 minute
-#            plus the one-off event fill); the full run takes ~3 minutes plus the one-off 10M fill.
+#            plus the one-off event fill); the full run takes ~2.5 minutes plus the one-off 10M fill
+#            (~75 s on the 2-core reference machine).
 #
 # Environment (defaults, quick defaults in brackets):
 #   JAVA_HOME [/usr/lib/jvm/temurin-25-jdk-amd64; else any JDK 21+]   SB_PORT [18182]   FLEET_BENCH_DB [fleet_bench]
-#   SB_HB_RUNNERS [1000|200] SB_HB_CONCURRENCY [32] SB_HB_WARMUP [20|3] SB_HB_SECONDS [20|5]
+#   SB_HB_RUNNERS [1000|200] SB_HB_CONCURRENCY [32] SB_HB_WARMUP [40|3] SB_HB_SECONDS [20|5]
 #   SB_EV_SMALL [1000] SB_EV_BIG [10000000|100000] SB_EV_N [2000|300] SB_EV_WARMUP [500|100] SB_EV_LIMIT [100]
 #   SB_LC_RUNNERS [20] SB_LC_SLOTS [50] SB_LC_N [500|100] SB_LC_WARMUP [100|20] SB_LC_CONCURRENCY [8]
 #   SB_LC_SERIAL [100|20]  sessions started one at a time after phase 3 (latency without CPU queueing)
@@ -70,7 +71,7 @@ PGHOST_=$FLEET_DB_HOST
 PGPORT_=$FLEET_DB_PORT
 HB_RUNNERS=${SB_HB_RUNNERS:-$(q 1000 200)}
 HB_CONCURRENCY=${SB_HB_CONCURRENCY:-32}
-HB_WARMUP=${SB_HB_WARMUP:-$(q 20 3)}
+HB_WARMUP=${SB_HB_WARMUP:-$(q 40 3)}
 HB_SECONDS=${SB_HB_SECONDS:-$(q 20 5)}
 EV_SMALL=${SB_EV_SMALL:-1000}
 EV_BIG=${SB_EV_BIG:-$(q 10000000 100000)}

@@ -13,7 +13,12 @@ import dev.fleet.platform.notify.NotificationListener;
 import dev.fleet.platform.notify.PgNotificationHub;
 import io.vertx.core.json.JsonObject;
 
-/** Collects the NOTIFY events of one channel that a test cares about, from the moment LISTEN is in place. */
+/**
+ * Collects the NOTIFY events of one channel that a test cares about, from the moment LISTEN is in
+ * place. A notification that overflowed (too many events for one payload, e.g. a sweep that changed
+ * every runner in the test database) is recorded as {@code {"event": "overflow"}}: listeners are
+ * told only to catch up, so a test can expect either the event or an overflow.
+ */
 public final class HeardEvents {
 
     private HeardEvents() {
@@ -26,6 +31,9 @@ public final class HeardEvents {
         hub.subscribe(channel, new NotificationListener() {
             @Override
             public void onNotification(Notification notification) {
+                if (notification.overflow()) {
+                    heard.add(new JsonObject().put("event", "overflow"));
+                }
                 notification.events().stream().filter(wanted).forEach(heard::add);
             }
 

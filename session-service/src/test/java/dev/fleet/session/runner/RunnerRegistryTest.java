@@ -175,10 +175,12 @@ class RunnerRegistryTest {
             clock.advance(Duration.ofMinutes(62));
             sweeper.runOnce().await().indefinitely();
             as(CLIENT).when().get("/runners/" + r.id()).then().statusCode(404);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heard)
-                    .extracting(e -> e.getString("event") + ":" + e.getString("health"))
-                    .containsSubsequence("health:degraded", "health:unhealthy", "health:gone", "health:healthy",
-                            "deregistered:gone"));
+            // The sweep changes every silent runner of the test database at once, so its announcement
+            // may have overflowed into a bare "catch up"; the heartbeat's own announcement never does.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(String.join(",", heard.stream()
+                    .map(e -> e.getString("event") + ":" + e.getString("health")).toList()))
+                    .matches("(.*,)?(health:degraded|overflow:null),(.*,)?(health:unhealthy|overflow:null),"
+                            + "(.*,)?(health:gone|overflow:null),(.*,)?health:healthy,(.*,)?(deregistered:gone|overflow:null)(,.*)?"));
         }
     }
 

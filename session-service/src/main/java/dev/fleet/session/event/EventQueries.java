@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 
 import dev.fleet.platform.time.Timestamps;
 import dev.fleet.session.session.SessionState;
+import dev.fleet.session.session.SessionStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -95,6 +96,9 @@ class EventQueries {
     // because it moves in the same transaction as the insert).
     static final String HEAD = "SELECT event_seq FROM session.sessions WHERE id = $1";
 
+    // Who holds a session, for the check that a runner appends only to its own sessions.
+    static final String RUNNER_OF = "SELECT runner_id FROM session.sessions WHERE id = $1";
+
     /** What a follower read: the session's state then, and up to the asked-for number of events. */
     record Batch(SessionState state, List<EventView> events) {
     }
@@ -132,6 +136,12 @@ class EventQueries {
             }
             return new Batch(SessionState.valueOf(rows.iterator().next().getString("state")), events(rows));
         });
+    }
+
+    /** The runner holding the session, null when none does; fails with 404 when there is no such session. */
+    Uni<UUID> runnerOf(UUID session) {
+        return pool.preparedQuery(RUNNER_OF).execute(Tuple.of(session))
+                .map(rows -> first(rows).orElseThrow(() -> SessionStore.unknownSession(session)).getUUID("runner_id"));
     }
 
     /** The session's highest seq; empty when there is no such session. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -24,6 +25,9 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 
 import dev.fleet.platform.auth.FleetRole;
 import dev.fleet.platform.problem.ProblemException;
+import dev.fleet.session.runner.RunnerCaller;
+import dev.fleet.session.runner.RunnerTokens;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.TimeoutException;
@@ -48,6 +52,9 @@ public class EventResource {
 
     private final EventService events;
 
+    @Inject
+    SecurityIdentity identity;
+
     EventResource(EventService events) {
         this.events = events;
     }
@@ -55,8 +62,10 @@ public class EventResource {
     @POST
     @ResponseStatus(201)
     @RolesAllowed({ FleetRole.RUNNER, FleetRole.CLIENT, FleetRole.ADMIN })
-    public Uni<AppendedEvents> appendEvents(@PathParam("id") UUID id, @Valid @NotNull AppendEventsRequest request) {
-        return events.appendEvents(id, request);
+    public Uni<AppendedEvents> appendEvents(@PathParam("id") UUID id, @HeaderParam(RunnerTokens.HEADER) String token,
+            @Valid @NotNull AppendEventsRequest request) {
+        // A runner appends only to sessions it holds (its token is checked); clients and admins to any.
+        return events.appendEvents(id, request, identity.hasRole(FleetRole.RUNNER) ? RunnerCaller.of(identity, token) : null);
     }
 
     @GET

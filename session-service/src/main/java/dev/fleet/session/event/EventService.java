@@ -9,9 +9,11 @@ import jakarta.inject.Singleton;
 
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.session.config.SessionConfig;
+import dev.fleet.session.runner.RunnerCaller;
 import dev.fleet.session.session.SessionStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -29,16 +31,21 @@ public class EventService {
     private final EventFollowers followers;
     private final SessionConfig config;
     private final Clock clock;
+    private final Pool pool;
 
-    EventService(EventQueries queries, EventFollowers followers, SessionConfig config, Clock clock) {
+    EventService(EventQueries queries, EventFollowers followers, SessionConfig config, Clock clock, Pool pool) {
+        this.pool = pool;
         this.queries = queries;
         this.followers = followers;
         this.config = config;
         this.clock = clock;
     }
 
-    /** Appends the batch in order; human and agent events count as the session's activity. */
-    public Uni<AppendedEvents> appendEvents(UUID session, AppendEventsRequest request) {
+    /**
+     * Appends the batch in order; human and agent events count as the session's activity. A runner
+     * ({@code caller} not null) may append only to a session it holds.
+     */
+    public Uni<AppendedEvents> appendEvents(UUID session, AppendEventsRequest request, RunnerCaller caller) {
         List<AppendEventsRequest.NewEvent> batch = request.events();
         SessionConfig.Events limits = config.events();
         if (batch.isEmpty()) {
@@ -69,7 +76,12 @@ public class EventService {
                         + " (fleet.session.events.max-data-bytes).");
             }
         }
-        return queries.append(session, clock.instant(), config.idle().resumeMinActivity(), human, agent, types, sources, datas)
+        Uni<Void> allowed = caller == null ? Uni.createFrom().voidItem()
+                : queries.runnerOf(session).chain(runner -> caller.requireRunner(pool, runner, "Session " + session));
+        boolean anyHuman = human;
+        boolean anyAgent = agent;
+        return allowed.chain(() -> queries.append(session, clock.instant(), config.idle().resumeMinActivity(), anyHuman,
+                anyAgent, types, sources, datas))
                 .onFailure(EventService::isUnsupportedEscape).transform(e -> ProblemException.invalidField("events",
                         "Event data cannot contain the character \\u0000 (PostgreSQL's jsonb does not store it)."))
                 .map(appended -> appended.orElseThrow(() -> SessionStore.unknownSession(session)));

@@ -73,10 +73,25 @@ class EventLogTest {
         }
 
         @Test
-        void answers201WithTheSeqsForEveryWritingRole() {
+        void aRunnerAppendsOnlyToTheSessionsItHolds() {
+            String pool = dev.fleet.session.SessionApi.freshPool();
+            dev.fleet.session.SessionApi.TestRunner holder = dev.fleet.session.SessionApi.register(pool, 1);
+            dev.fleet.session.SessionApi.TestRunner other = dev.fleet.session.SessionApi.register(pool, 1);
+            String session = dev.fleet.session.SessionApi.runningSession(pool, holder);
+            Map<String, Object> batch = Map.of("events", List.of(Map.of("type", "log")));
+            holder.self().body(batch).when().post("/sessions/" + session + "/events").then().statusCode(201);
+            other.self().body(batch).when().post("/sessions/" + session + "/events").then().statusCode(403)
+                    .body("type", equalTo("urn:fleet:problem:runner-token"));
+            as(RUNNER).contentType(ContentType.JSON).body(batch).when().post("/sessions/" + session + "/events")
+                    .then().statusCode(403);
+            holder.self().body(batch).when().post("/sessions/" + UUID.randomUUID() + "/events").then().statusCode(404);
+        }
+
+        @Test
+        void answers201WithTheSeqsForClientsAndAdmins() {
             UUID session = data.runningSession();
             int seq = 0;
-            for (String token : List.of(RUNNER, CLIENT, ADMIN)) {
+            for (String token : List.of(CLIENT, ADMIN)) {
                 seq++;
                 as(token).contentType(ContentType.JSON).body(Map.of("events", List.of(Map.of("type", "t"))))
                         .when().post("/sessions/" + session + "/events").then()
@@ -89,7 +104,7 @@ class EventLogTest {
         @Test
         void dataIsAnyJsonValueAndComesBackAsJson() {
             UUID session = data.runningSession();
-            as(RUNNER).contentType(ContentType.JSON).body("""
+            as(CLIENT).contentType(ContentType.JSON).body("""
                     {"events": [
                       {"type": "obj", "source": "human", "data": {"x": 1, "nested": {"list": [1, "two", null]}}},
                       {"type": "arr", "source": "agent", "data": [true, 2.5]},
@@ -120,7 +135,7 @@ class EventLogTest {
         @Test
         void emptyBatchIs422() {
             UUID session = data.runningSession();
-            as(RUNNER).contentType(ContentType.JSON).body(Map.of("events", List.of()))
+            as(CLIENT).contentType(ContentType.JSON).body(Map.of("events", List.of()))
                     .when().post("/sessions/" + session + "/events").then()
                     .statusCode(422)
                     .contentType(PROBLEM)
@@ -132,7 +147,7 @@ class EventLogTest {
         void batchOverTheLimitIs413NamingTheLimit() {
             UUID session = data.runningSession();
             List<Map<String, Object>> events = Collections.nCopies(1001, Map.of("type", "t"));
-            as(RUNNER).contentType(ContentType.JSON).body(Map.of("events", events))
+            as(CLIENT).contentType(ContentType.JSON).body(Map.of("events", events))
                     .when().post("/sessions/" + session + "/events").then()
                     .statusCode(413)
                     .contentType(PROBLEM)
@@ -153,7 +168,7 @@ class EventLogTest {
         void dataOverTheLimitIs413NamingTheEvent() {
             UUID session = data.runningSession();
             String big = "x".repeat(65536); // plus two quotes: 65538 bytes of JSON
-            as(RUNNER).contentType(ContentType.JSON)
+            as(CLIENT).contentType(ContentType.JSON)
                     .body(Map.of("events", List.of(Map.of("type", "ok", "data", "small"), Map.of("type", "big", "data", big))))
                     .when().post("/sessions/" + session + "/events").then()
                     .statusCode(413)
@@ -166,7 +181,7 @@ class EventLogTest {
         @Test
         void unknownSourceIs400NamingTheField() {
             UUID session = data.runningSession();
-            as(RUNNER).contentType(ContentType.JSON)
+            as(CLIENT).contentType(ContentType.JSON)
                     .body(Map.of("events", List.of(Map.of("type", "t", "source", "robot"))))
                     .when().post("/sessions/" + session + "/events").then()
                     .statusCode(400)
@@ -180,7 +195,7 @@ class EventLogTest {
             UUID session = data.runningSession();
             for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("source", "human"), Map.of("type", ""),
                     Map.of("type", "x".repeat(101)), Map.of("type", "two\nlines"))) {
-                as(RUNNER).contentType(ContentType.JSON).body(Map.of("events", List.of(bad)))
+                as(CLIENT).contentType(ContentType.JSON).body(Map.of("events", List.of(bad)))
                         .when().post("/sessions/" + session + "/events").then()
                         .statusCode(400)
                         .contentType(PROBLEM)
@@ -193,7 +208,7 @@ class EventLogTest {
         @Test
         void dataWithANulCharacterIs422() {
             UUID session = data.runningSession();
-            as(RUNNER).contentType(ContentType.JSON).body("{\"events\": [{\"type\": \"t\", \"data\": \"a\\u0000b\"}]}")
+            as(CLIENT).contentType(ContentType.JSON).body("{\"events\": [{\"type\": \"t\", \"data\": \"a\\u0000b\"}]}")
                     .when().post("/sessions/" + session + "/events").then()
                     .statusCode(422)
                     .contentType(PROBLEM)
@@ -204,7 +219,7 @@ class EventLogTest {
         @Test
         void unknownSessionIs404() {
             UUID nobody = UUID.randomUUID();
-            as(RUNNER).contentType(ContentType.JSON).body(Map.of("events", List.of(Map.of("type", "t"))))
+            as(CLIENT).contentType(ContentType.JSON).body(Map.of("events", List.of(Map.of("type", "t"))))
                     .when().post("/sessions/" + nobody + "/events").then()
                     .statusCode(404)
                     .contentType(PROBLEM)

@@ -133,7 +133,7 @@ public class EventTestData {
     }
 
     static AppendedEvents appendRaw(UUID session, List<Map<String, Object>> events) {
-        return as(RUNNER).contentType(ContentType.JSON).body(Map.of("events", events))
+        return as(CLIENT).contentType(ContentType.JSON).body(Map.of("events", events))
                 .when().post("/sessions/" + session + "/events")
                 .then().statusCode(201).extract().as(AppendedEvents.class);
     }

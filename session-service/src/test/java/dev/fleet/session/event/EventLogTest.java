@@ -76,7 +76,8 @@ class EventLogTest {
         void aRunnerAppendsOnlyToTheSessionsItHolds() {
             String pool = dev.fleet.session.SessionApi.freshPool();
             dev.fleet.session.SessionApi.TestRunner holder = dev.fleet.session.SessionApi.register(pool, 1);
-            dev.fleet.session.SessionApi.TestRunner other = dev.fleet.session.SessionApi.register(pool, 1);
+            dev.fleet.session.SessionApi.TestRunner other = dev.fleet.session.SessionApi.register(
+                    dev.fleet.session.SessionApi.freshPool(), 1);
             String session = dev.fleet.session.SessionApi.runningSession(pool, holder);
             Map<String, Object> batch = Map.of("events", List.of(Map.of("type", "log")));
             holder.self().body(batch).when().post("/sessions/" + session + "/events").then().statusCode(201);

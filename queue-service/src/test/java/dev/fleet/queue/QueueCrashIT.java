@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleet.platform.process.ServiceProcess;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 

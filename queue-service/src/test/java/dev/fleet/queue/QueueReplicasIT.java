@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleet.platform.process.ServiceProcess;
 import io.restassured.RestAssured;
 
 /**

@@ -1,4 +1,4 @@
-package dev.fleet.queue;
+package dev.fleet.platform.process;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged queue-service run as a real OS process (test profile, its maintenance scheduler
- * on), for tests that need what an in-JVM test cannot do: {@code kill -9} it, or run two replicas.
+ * The service's packaged jar (of the module whose tests run) as a real OS process, with the test
+ * profile and its maintenance scheduler on, for tests that need what an in-JVM test cannot do:
+ * {@code kill -9} it, run two replicas, or watch the scheduled sweeps run for real. Extra
+ * {@code -D} settings may be given per process.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -21,11 +23,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final int port;
     private final Path log;
+    private final List<String> settings;
     private Process process;
 
-    public ServiceProcess() throws IOException {
+    /** @param settings extra system properties, e.g. {@code -Dfleet.session.sweep-interval=200ms} */
+    public ServiceProcess(String... settings) throws IOException {
         this.port = freePort();
-        this.log = Files.createTempFile("queue-service-" + port + "-", ".log");
+        this.log = Files.createTempFile("fleet-service-" + port + "-", ".log");
+        this.settings = List.of(settings);
     }
 
     public int port() {
@@ -45,21 +50,27 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dquarkus.profile=test",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.test-port=" + port,
                 // The test profile turns the scheduler off for in-JVM tests; a real replica runs it.
-                "-D%test.quarkus.scheduler.enabled=true",
-                "-jar", JAR.toString()));
+                "-D%test.quarkus.scheduler.enabled=true"));
+        command.addAll(settings);
+        command.addAll(List.of("-jar", JAR.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!ready()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("queue-service exited during start; log: " + Files.readString(log));
+                throw new IllegalStateException("the service exited during start; log: " + Files.readString(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("queue-service not ready within 60 s; log: " + log);
+                throw new IllegalStateException("the service was not ready within 60 s; log: " + log);
             }
             Thread.sleep(50);
         }
         return this;
+    }
+
+    /** What the process has written so far (its log). */
+    public String logText() throws IOException {
+        return Files.readString(log);
     }
 
     /** SIGKILL: no shutdown hook runs, in-flight requests and transactions die with the process. */

@@ -74,69 +74,16 @@ PHASE_TIMEOUT_S=300      # the driver's own deadline per phase; the shell adds a
 BUILD_WAIT_S=${QB_BUILD_WAIT_S:-600}
 CLK_TCK=$(getconf CLK_TCK)
 
-say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { say "error: $*"; exit 1; }
+# bench/startup.sh also uses database fleet_bench and drops every schema of role fleet in it when
+# it starts: the two must never run at once (wait_for_quiet waits, then gives up).
+BENCH_OTHERS='bench/(startup\.sh|session/run\.sh)'
+BENCH_SCHEMA=queue
+FLEET_DB_USER=fleet FLEET_DB_PASSWORD=fleet
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
 
 for tool in psql pgbench curl; do command -v $tool >/dev/null || die "$tool is needed"; done
 [[ -x $JAVA ]] || die "no java at $JAVA (set JAVA_HOME to a JDK 25)"
-
-# ---- psql helpers (everything over TCP to 127.0.0.1, bounded by timeout) ----------------------
-as_fleet() { PGPASSWORD=fleet timeout "${T:-900}" psql -h $PGHOST_ -p $PGPORT_ -U fleet -d "$DB" -v ON_ERROR_STOP=1 -Atq "$@" </dev/null; }
-as_pg() { timeout "${T:-900}" psql -h $PGHOST_ -p $PGPORT_ -U postgres -d "${PGDB:-postgres}" -v ON_ERROR_STOP=1 -Atq "$@" </dev/null; }
-
-# ---- process bookkeeping ----------------------------------------------------------------------
-svc_pid=""
-stop_service() {
-  [[ -n $svc_pid ]] || return 0
-  if kill -0 "$svc_pid" 2>/dev/null; then
-    kill -TERM "$svc_pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 150; i++)); do kill -0 "$svc_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$svc_pid" 2>/dev/null && { say "service pid $svc_pid ignores SIGTERM: SIGKILL"; kill -KILL "$svc_pid" 2>/dev/null || true; }
-  fi
-  wait "$svc_pid" 2>/dev/null || true
-  svc_pid=""
-}
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_service
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'say interrupted; exit 130' INT
-trap 'say terminated; exit 143' TERM
-
-# ---- builds and other benchmarks running beside us skew every figure on 2 cores ---------------
-# bench/startup.sh also uses the database fleet_bench and drops every schema of role fleet in it
-# when it starts: the two must never run at once. Before each phase this waits while either runs.
-build_running() { pgrep -f org.codehaus.plexus.classworlds >/dev/null 2>&1; }
-other_bench_running() { pgrep -f 'bench/startup\.sh' >/dev/null 2>&1; }
-busy_reason() {
-  if other_bench_running; then echo "bench/startup.sh"; elif build_running; then echo "a Maven build"; fi
-}
-wait_for_quiet() {
-  local waited=0 why
-  why=$(busy_reason)
-  [[ -n $why ]] || return 0
-  say "$why is running: waiting up to ${BUILD_WAIT_S} s for it to end"
-  while [[ -n $(busy_reason) ]] && (( waited < BUILD_WAIT_S )); do sleep 2; waited=$((waited + 2)); done
-  why=$(busy_reason)
-  if [[ $why == bench/startup.sh ]]; then
-    die "bench/startup.sh still runs after ${BUILD_WAIT_S} s; it shares database $DB and drops its schemas: run later"
-  elif [[ -n $why ]]; then
-    say "WARNING: $why is still running; measuring anyway (figures skewed)"
-  fi
-  sleep 3
-}
-skewed=()
-mark_if_build() {
-  local why
-  why=$(busy_reason)
-  [[ -z $why ]] || { skewed+=("$1"); say "WARNING: $why ran during $1 (figures skewed)"; }
-  [[ $(as_fleet -c "select count(*) from pg_namespace where nspname = 'queue'") == 1 ]] \
-    || die "schema queue vanished from $DB during $1 (did bench/startup.sh start? it resets that database)"
-}
 
 # ---- 0. the app -------------------------------------------------------------------------------
 mkdir -p "$OUT"
@@ -182,25 +129,18 @@ pg_nondefault=$(as_pg -c "select string_agg(name || '=' || setting, ', ' order b
 [[ $pg_autovacuum == on ]] || say "note: autovacuum is $pg_autovacuum on this server; the script VACUUMs between phases"
 
 # ---- 0. the service ---------------------------------------------------------------------------
-rand() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 export QB_CLIENT_TOKEN=bench-client-$(rand) QB_RUNNER_TOKEN=bench-runner-$(rand)
 export QB_URL=http://127.0.0.1:$PORT
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT is taken (set QB_PORT)"; fi
 say "starting queue-service on 127.0.0.1:$PORT (log: ${SVC_LOG#"$ROOT"/})"
-FLEET_DB_HOST=$PGHOST_ FLEET_DB_PORT=$PGPORT_ FLEET_DB_NAME=$DB FLEET_DB_USER=fleet FLEET_DB_PASSWORD=fleet \
+FLEET_DB_HOST=$PGHOST_ FLEET_DB_PORT=$PGPORT_ FLEET_DB_NAME=$DB FLEET_DB_USER=$FLEET_DB_USER FLEET_DB_PASSWORD=$FLEET_DB_PASSWORD \
 FLEET_AUTH_ADMIN_TOKENS=bench-admin-$(rand) FLEET_AUTH_RUNNER_TOKENS=$QB_RUNNER_TOKEN \
 FLEET_AUTH_CLIENT_TOKENS=$QB_CLIENT_TOKEN \
   "$JAVA" -Xmx1g ${QB_SERVICE_OPTS:-} -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 \
   -jar "$APP/quarkus-run.jar" >"$SVC_LOG" 2>&1 </dev/null &
 svc_pid=$!
 export QB_SERVICE_PID=$svc_pid QB_CLK_TCK=$CLK_TCK
-for ((i = 0; ; i++)); do
-  curl -fs -o /dev/null --max-time 2 "$QB_URL/q/health/ready" && break
-  kill -0 "$svc_pid" 2>/dev/null || { tail -n 40 "$SVC_LOG" >&2; die "queue-service exited before it was ready"; }
-  (( i < READY_TIMEOUT_S * 5 )) || { tail -n 40 "$SVC_LOG" >&2; die "queue-service not ready in ${READY_TIMEOUT_S} s"; }
-  sleep 0.2
-done
-say "ready (pid $svc_pid)"
+await_ready "$QB_URL" queue-service
 
 # ---- CPU accounting (pgbench phases; the driver measures its own window the same way) -----------
 # Ticks of the machine (busy, total), the service and PostgreSQL (every postgres process, children
@@ -222,7 +162,6 @@ cpu_delta() {
 }
 
 # ---- helpers for the driver and SQL -----------------------------------------------------------
-kv() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }   # kv "RESULT ... key=value ..." key
 declare -A cpu
 # drive LABEL PHASE ARGS...: runs the driver once; sets $res (its RESULT line) and cpu[LABEL].
 drive() {
@@ -354,8 +293,6 @@ svc_messages=$(grep -E ' (ERROR|WARN) ' "$SVC_LOG" | sed -E 's/^[0-9:.]+ +//' | 
 
 # ---- table ------------------------------------------------------------------------------------
 f0() { awk -v x="$1" 'BEGIN{printf "%.0f", x}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
-verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ ok = (op == ">=") ? (v >= t) : (v < t); print ok ? "PASS" : "MISS" }'; }
 rate() { kv "$1" rate; }
 dur() { kv "$1" seconds; }
 

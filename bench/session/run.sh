@@ -94,71 +94,19 @@ SID_SMALL=$(session_uuid "$EV_SMALL")
 SID_BIG=$(session_uuid "$EV_BIG")
 EV_POOL=bench-events
 
-say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { say "error: $*"; exit 1; }
+BENCH_OTHERS='bench/(startup\.sh|queue/run\.sh)'
+BENCH_SCHEMA=session
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
 
 for tool in psql pgbench curl; do command -v $tool >/dev/null || die "$tool is needed"; done
 (( EV_SMALL < EV_BIG )) || die "SB_EV_SMALL ($EV_SMALL) must be below SB_EV_BIG ($EV_BIG)"
 
-# ---- psql helpers (TCP to the configured host, bounded by timeout) -----------------------------
-as_fleet() { PGPASSWORD=$FLEET_DB_PASSWORD timeout "${T:-900}" psql -h "$PGHOST_" -p "$PGPORT_" -U "$FLEET_DB_USER" -d "$DB" -v ON_ERROR_STOP=1 -Atq "$@" </dev/null; }
-as_pg() { timeout "${T:-900}" psql -h "$PGHOST_" -p "$PGPORT_" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@" </dev/null; }
+# ---- psql helpers -------------------------------------------------------------------------------
 checkpoint() {   # needs a superuser (or pg_checkpoint); skipped with a note when there is none
   T=900 as_pg -c checkpoint 2>/dev/null || T=900 as_fleet -c checkpoint 2>/dev/null \
     || { [[ -n ${no_checkpoint:-} ]] || say "note: cannot CHECKPOINT (no superuser over TCP); figures may include checkpoint I/O"; no_checkpoint=1; }
-}
-
-# ---- process bookkeeping ----------------------------------------------------------------------
-svc_pid=""
-stop_service() {
-  [[ -n $svc_pid ]] || return 0
-  if kill -0 "$svc_pid" 2>/dev/null; then
-    kill -TERM "$svc_pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 150; i++)); do kill -0 "$svc_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$svc_pid" 2>/dev/null && { say "service pid $svc_pid ignores SIGTERM: SIGKILL"; kill -KILL "$svc_pid" 2>/dev/null || true; }
-  fi
-  wait "$svc_pid" 2>/dev/null || true
-  svc_pid=""
-}
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_service
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
-trap 'say interrupted; exit 130' INT
-trap 'say terminated; exit 143' TERM
-
-# ---- builds and other benchmarks beside us skew every figure on 2 cores -----------------------
-build_running() { pgrep -f org.codehaus.plexus.classworlds >/dev/null 2>&1; }
-other_bench_running() { pgrep -f 'bench/(startup\.sh|queue/run\.sh)' >/dev/null 2>&1; }
-busy_reason() {
-  if other_bench_running; then echo "another benchmark (bench/startup.sh or bench/queue/run.sh)"; elif build_running; then echo "a Maven build"; fi
-}
-wait_for_quiet() {
-  local waited=0 why
-  why=$(busy_reason)
-  [[ -n $why ]] || return 0
-  say "$why is running: waiting up to ${BUILD_WAIT_S} s for it to end"
-  while [[ -n $(busy_reason) ]] && (( waited < BUILD_WAIT_S )); do sleep 2; waited=$((waited + 2)); done
-  why=$(busy_reason)
-  if [[ $why == another* ]]; then
-    die "$why still runs after ${BUILD_WAIT_S} s; it shares database $DB: run later"
-  elif [[ -n $why ]]; then
-    say "WARNING: $why is still running; measuring anyway (figures skewed)"
-  fi
-  sleep 3
-}
-skewed=()
-mark_if_build() {
-  local why
-  why=$(busy_reason)
-  [[ -z $why ]] || { skewed+=("$1"); say "WARNING: $why ran during $1 (figures skewed)"; }
-  [[ $(as_fleet -c "select count(*) from pg_namespace where nspname = 'session'") == 1 ]] \
-    || die "schema session vanished from $DB during $1 (did another benchmark reset that database?)"
 }
 
 # ---- 0. the app -------------------------------------------------------------------------------
@@ -204,7 +152,6 @@ if [[ $(as_fleet -c "select count(*) from pg_namespace where nspname = 'session'
 fi
 
 # ---- 0. the service ---------------------------------------------------------------------------
-rand() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 export SB_CLIENT_TOKEN=bench-client-$(rand) SB_RUNNER_TOKEN=bench-runner-$(rand)
 export SB_URL=http://127.0.0.1:$PORT
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT is taken (set SB_PORT)"; fi
@@ -217,17 +164,10 @@ FLEET_SESSION_RETENTION=36500d \
   "$JAVA" -Xmx1g "-Xlog:gc:file=$OUT/session-service-gc.log:uptime" ${SB_SERVICE_OPTS:-} -jar "$APP/quarkus-run.jar" >"$SVC_LOG" 2>&1 </dev/null &
 svc_pid=$!
 export SB_SERVICE_PID=$svc_pid SB_CLK_TCK=$CLK_TCK
-for ((i = 0; ; i++)); do
-  curl -fs -o /dev/null --max-time 2 "$SB_URL/q/health/ready" && break
-  kill -0 "$svc_pid" 2>/dev/null || { tail -n 40 "$SVC_LOG" >&2; die "session-service exited before it was ready"; }
-  (( i < READY_TIMEOUT_S * 5 )) || { tail -n 40 "$SVC_LOG" >&2; die "session-service not ready in ${READY_TIMEOUT_S} s"; }
-  sleep 0.2
-done
-say "ready (pid $svc_pid)"
+await_ready "$SB_URL" session-service
 as_fleet -c "comment on schema session is 'bench-migrations:$mig_hash'"
 
 # ---- helpers for the driver -------------------------------------------------------------------
-kv() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }   # kv "RESULT ... key=value ..." key
 : >"$RAW"
 : >"$OUT/session-driver.log"
 # drive LABEL PHASE ARGS...: runs the driver once; sets $res (its RESULT line)
@@ -392,8 +332,6 @@ svc_messages=$(grep -E ' (ERROR|WARN) ' "$SVC_LOG" | sed -E 's/^[0-9:.]+ +//' | 
 
 # ---- table ------------------------------------------------------------------------------------
 f0() { awk -v x="$1" 'BEGIN{printf "%.0f", x}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
-verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ ok = (op == ">=") ? (v >= t) : (v < t); print ok ? "PASS" : "MISS" }'; }
 hb_rate=$(kv "$r1" rate)
 hb_need=$(awk -v n="$HB_RUNNERS" 'BEGIN{printf "%.0f", n / 5}')
 s_p99=$(kv "$r2" small_p99_ms); b_p99=$(kv "$r2" big_p99_ms); ev_ratio=$(kv "$r2" p99_ratio)

@@ -1,0 +1,86 @@
+# Shared by the service benchmarks (bench/queue/run.sh, bench/session/run.sh); sourced, not run.
+# The sourcing script sets, before it calls these:
+#   DB, PGHOST_, PGPORT_        the benchmark database and where PostgreSQL listens
+#   FLEET_DB_USER/PASSWORD      the role the services use (deploy/local/lib.sh sets them)
+#   BUILD_WAIT_S                how long to wait for a Maven build or another benchmark to end
+#   BENCH_OTHERS                pgrep -f pattern of the benchmarks that share DB with this one
+#   BENCH_SCHEMA                the schema the measured service owns (must survive every phase)
+#   SVC_LOG, ROOT, svc_pid      the service's log, the repository, the service's PID once started
+
+say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# ---- psql (TCP to the configured host, bounded by timeout T, default 900 s) ---------------------
+as_fleet() { PGPASSWORD=$FLEET_DB_PASSWORD timeout "${T:-900}" psql -h "$PGHOST_" -p "$PGPORT_" -U "$FLEET_DB_USER" -d "$DB" -v ON_ERROR_STOP=1 -Atq "$@" </dev/null; }
+as_pg() { timeout "${T:-900}" psql -h "$PGHOST_" -p "$PGPORT_" -U postgres -d "${PGDB:-postgres}" -v ON_ERROR_STOP=1 -Atq "$@" </dev/null; }
+
+# ---- the service process: stopped by its PID on any exit ---------------------------------------
+svc_pid=""
+stop_service() {
+  [[ -n $svc_pid ]] || return 0
+  if kill -0 "$svc_pid" 2>/dev/null; then
+    kill -TERM "$svc_pid" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 150; i++)); do kill -0 "$svc_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$svc_pid" 2>/dev/null && { say "service pid $svc_pid ignores SIGTERM: SIGKILL"; kill -KILL "$svc_pid" 2>/dev/null || true; }
+  fi
+  wait "$svc_pid" 2>/dev/null || true
+  svc_pid=""
+}
+bench_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_service
+  exit "$rc"
+}
+trap bench_cleanup EXIT
+trap 'say interrupted; exit 130' INT
+trap 'say terminated; exit 143' TERM
+
+# await_ready URL NAME: waits until the started service (svc_pid) answers ready, or dies with its log.
+await_ready() {
+  local i
+  for ((i = 0; ; i++)); do
+    curl -fs -o /dev/null --max-time 2 "$1/q/health/ready" && break
+    kill -0 "$svc_pid" 2>/dev/null || { tail -n 40 "$SVC_LOG" >&2; die "$2 exited before it was ready"; }
+    (( i < READY_TIMEOUT_S * 5 )) || { tail -n 40 "$SVC_LOG" >&2; die "$2 not ready in ${READY_TIMEOUT_S} s"; }
+    sleep 0.2
+  done
+  say "ready (pid $svc_pid)"
+}
+
+# ---- builds and other benchmarks beside us skew every figure on 2 cores ------------------------
+# The others in BENCH_OTHERS reset database DB: they must never run at the same time as this one.
+build_running() { pgrep -f org.codehaus.plexus.classworlds >/dev/null 2>&1; }
+other_bench_running() { pgrep -f "$BENCH_OTHERS" >/dev/null 2>&1; }
+busy_reason() {
+  if other_bench_running; then echo "another benchmark ($BENCH_OTHERS)"; elif build_running; then echo "a Maven build"; fi
+}
+wait_for_quiet() {
+  local waited=0 why
+  why=$(busy_reason)
+  [[ -n $why ]] || return 0
+  say "$why is running: waiting up to ${BUILD_WAIT_S} s for it to end"
+  while [[ -n $(busy_reason) ]] && (( waited < BUILD_WAIT_S )); do sleep 2; waited=$((waited + 2)); done
+  why=$(busy_reason)
+  if [[ $why == another* ]]; then
+    die "$why still runs after ${BUILD_WAIT_S} s; it shares database $DB: run later"
+  elif [[ -n $why ]]; then
+    say "WARNING: $why is still running; measuring anyway (figures skewed)"
+  fi
+  sleep 3
+}
+skewed=()
+mark_if_build() {
+  local why
+  why=$(busy_reason)
+  [[ -z $why ]] || { skewed+=("$1"); say "WARNING: $why ran during $1 (figures skewed)"; }
+  [[ $(as_fleet -c "select count(*) from pg_namespace where nspname = '$BENCH_SCHEMA'") == 1 ]] \
+    || die "schema $BENCH_SCHEMA vanished from $DB during $1 (did another benchmark reset that database?)"
+}
+
+# ---- small helpers for results ----------------------------------------------------------------
+rand() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+kv() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }   # kv "RESULT ... key=value ..." key
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ ok = (op == ">=") ? (v >= t) : (v < t); print ok ? "PASS" : "MISS" }'; }

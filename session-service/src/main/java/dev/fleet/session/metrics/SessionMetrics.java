@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,13 +22,16 @@ public class SessionMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    // Registered once: a heartbeat is the hot path and needs no registry lookup.
+    private final Counter heartbeats;
 
     SessionMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.heartbeats = registry.counter("fleet.session.heartbeats");
     }
 
     public void heartbeat() {
-        registry.counter("fleet.session.heartbeats").increment();
+        heartbeats.increment();
     }
 
     /** A create request: placed, pending (waits for a runner) or refused (429/503). */

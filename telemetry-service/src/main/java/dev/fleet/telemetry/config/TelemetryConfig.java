@@ -1,0 +1,42 @@
+package dev.fleet.telemetry.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * telemetry-service settings ({@code fleet.telemetry.*}): the guardrails of ingest and queries,
+ * and how long samples are kept.
+ */
+@ConfigMapping(prefix = "fleet.telemetry")
+public interface TelemetryConfig {
+
+    /** Most samples in one ingest request (400 limit-exceeded beyond). */
+    @WithDefault("1000")
+    int maxBatch();
+
+    /** Largest {@code attributes} object of one sample, in bytes of JSON (422 beyond). */
+    @WithDefault("4096")
+    int maxAttributesBytes();
+
+    /** How far in the future a sample's {@code at} may lie (reporters' clocks drift); 422 beyond. */
+    @WithDefault("5m")
+    Duration maxClockSkew();
+
+    /** Most samples one listing returns ({@code limit}; 400 limit-exceeded beyond). */
+    @WithDefault("1000")
+    int maxPerQuery();
+
+    /** How long samples are kept, counted from their {@code at}. */
+    @WithDefault("7d")
+    Duration retention();
+
+    /** How often retention runs. */
+    @WithDefault("1m")
+    Duration retentionInterval();
+
+    /** Rows one retention statement deletes (small batches never hold locks long). */
+    @WithDefault("10000")
+    int retentionBatch();
+}

@@ -1,0 +1,35 @@
+package dev.fleet.telemetry.metrics;
+
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+
+/**
+ * telemetry-service's meters ({@code fleet_telemetry_*} in Prometheus). Samples count by outcome:
+ * {@code accepted} (stored) or {@code rejected} (every sample of a batch refused as invalid or too
+ * large; a body that is not JSON never becomes samples and is not counted). Created at startup, so
+ * both counters are scraped as 0 before the first sample (rate() needs the starting point).
+ */
+@Startup
+@Singleton
+public class TelemetryMetrics {
+
+    // Registered once: ingest is the hot path and needs no registry lookup.
+    private final Counter accepted;
+    private final Counter rejected;
+
+    TelemetryMetrics(MeterRegistry registry) {
+        this.accepted = registry.counter("fleet.telemetry.samples", "outcome", "accepted");
+        this.rejected = registry.counter("fleet.telemetry.samples", "outcome", "rejected");
+    }
+
+    public void accepted(int samples) {
+        accepted.increment(samples);
+    }
+
+    public void rejected(int samples) {
+        rejected.increment(samples);
+    }
+}

@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The service's packaged jar (of the module whose tests run) as a real OS process, with the test
+ * A service's packaged jar (by default of the module whose tests run) as a real OS process, with the test
  * profile and its maintenance scheduler on, for tests that need what an in-JVM test cannot do:
  * {@code kill -9} it, run two replicas, or watch the scheduled sweeps run for real. Extra
  * {@code -D} settings may be given per process.
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final Path OWN_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
+    private final Path jar;
     private final int port;
     private final Path log;
     private final List<String> settings;
@@ -28,6 +29,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** @param settings extra system properties, e.g. {@code -Dfleet.session.sweep-interval=200ms} */
     public ServiceProcess(String... settings) throws IOException {
+        this(OWN_JAR, settings);
+    }
+
+    /** Another module's service, e.g. {@code ofModule("queue-service")} from a sibling module's tests. */
+    public static ServiceProcess ofModule(String module, String... settings) throws IOException {
+        return new ServiceProcess(Path.of("..", module, "target/quarkus-app/quarkus-run.jar"), settings);
+    }
+
+    private ServiceProcess(Path jar, String... settings) throws IOException {
+        this.jar = jar;
         this.port = freePort();
         this.log = Files.createTempFile("fleet-service-" + port + "-", ".log");
         this.settings = List.of(settings);
@@ -41,10 +52,10 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Starts the service and waits until it is ready. */
+    /** Starts the service (again, after {@link #kill()}: on the same port) and waits until it is ready. */
     public ServiceProcess start() throws Exception {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run 'mvnw package' first");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run 'mvnw package' first");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dquarkus.profile=test",
@@ -52,7 +63,7 @@ public final class ServiceProcess implements AutoCloseable {
                 // The test profile turns the scheduler off for in-JVM tests; a real replica runs it.
                 "-D%test.quarkus.scheduler.enabled=true"));
         command.addAll(settings);
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

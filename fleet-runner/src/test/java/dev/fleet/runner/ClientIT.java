@@ -1,0 +1,147 @@
+package dev.fleet.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import dev.fleet.client.Acknowledgement;
+import dev.fleet.client.ClaimedJob;
+import dev.fleet.client.FleetApiException;
+import dev.fleet.client.FleetClient;
+import dev.fleet.client.FleetClientConfig;
+import dev.fleet.client.HostLoad;
+import dev.fleet.client.RegisteredRunner;
+import dev.fleet.client.RetryPolicy;
+import dev.fleet.client.RunnerLoad;
+import dev.fleet.client.RunnerRegistration;
+import dev.fleet.client.ServiceUnreachableException;
+import dev.fleet.client.TelemetryReporter;
+
+/** The Java client against the real services, including one that goes away mid-call. */
+class ClientIT {
+
+    private static FleetServices services;
+    private static Api queue;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        services = FleetServices.start();
+        queue = services.queueApi();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        services.close();
+    }
+
+    @Test
+    void aCompletionSentWhileQueueServiceIsDownIsDeliveredWhenItReturns() throws Exception {
+        String name = RunnerIT.unique("down");
+        try (FleetClient fleet = new FleetClient(services.clientConfig())) {
+            long id = queue.enqueue(name, "noop", List.of(Map.of())).getFirst();
+            ClaimedJob job = fleet.queue().claim(name, "client-it", 1, Duration.ZERO).getFirst();
+            assertThat(job.id()).isEqualTo(id);
+
+            services.queue.kill();
+            CompletableFuture<Acknowledgement> completion = CompletableFuture.supplyAsync(
+                    () -> fleet.queue().complete(job, JsonNodeFactory.instance.objectNode().put("answer", 42)));
+            Thread.sleep(1500);
+            assertThat(completion).isNotDone(); // still retrying, not given up
+            services.queue.start();
+
+            assertThat(completion.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Acknowledgement.ACKNOWLEDGED);
+            JsonNode done = queue.job(id);
+            assertThat(done.get("state").asText()).isEqualTo("succeeded");
+            assertThat(done.get("result").get("answer").asInt()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void aCompletionAfterTheLeaseWasLostSaysSo() throws Exception {
+        String name = RunnerIT.unique("lost");
+        queue.put("/queues/" + name, Map.of("leaseMs", 500));
+        try (FleetClient fleet = new FleetClient(services.clientConfig())) {
+            long id = queue.enqueue(name, "noop", List.of(Map.of())).getFirst();
+            ClaimedJob job = fleet.queue().claim(name, "client-it", 1, Duration.ZERO).getFirst();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !"running".equals(queue.job(id).get("state").asText()));
+
+            assertThat(fleet.queue().complete(job, null)).isEqualTo(Acknowledgement.LEASE_LOST);
+            assertThat(queue.job(id).get("state").asText()).isNotEqualTo("succeeded");
+        }
+    }
+
+    @Test
+    void heartbeatsCarryThisMachinesRealFigures() {
+        try (FleetClient fleet = new FleetClient(services.clientConfig())) {
+            RegisteredRunner runner = fleet.sessions().register(new RunnerRegistration(RunnerIT.unique("hb"),
+                    "http://127.0.0.1:1", null, 1, null, Map.of(), "it"));
+            HostLoad host = new HostLoad();
+            double memory = host.memoryPercent();
+            fleet.sessions().heartbeat(runner, new RunnerLoad(host.cpuPercent(), memory, 0, 3, 12.5, null, null, null));
+
+            JsonNode seen = services.sessionApi().get("/runners/" + runner.id()).body();
+            assertThat(memory).isBetween(0.1, 100.0);
+            assertThat(seen.get("memoryPercent").asDouble()).isEqualTo(memory);
+            assertThat(seen.get("activeConnections").asInt()).isEqualTo(3);
+            fleet.sessions().deregister(runner, false);
+        }
+    }
+
+    @Test
+    void telemetryGoesOutInBatches() {
+        String source = RunnerIT.unique("tel");
+        try (FleetClient fleet = new FleetClient(services.clientConfig());
+                TelemetryReporter telemetry = fleet.telemetry(source, Duration.ofHours(1), 250, 2000)) {
+            for (int i = 0; i < 600; i++) {
+                telemetry.record("it.batch", Duration.ofMillis(i), i % 10 != 0, Map.of("i", i));
+            }
+            telemetry.flush();
+            assertThat(telemetry.sent()).isEqualTo(600);
+            JsonNode summary = services.telemetryApi().get("/samples/summary?source=" + source).body();
+            assertThat(summary.get("features").get(0).get("count").asInt()).isEqualTo(600);
+            assertThat(summary.get("features").get(0).get("errors").asInt()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void aRefusedCallIsAProblemWithItsTypeAndAnUnreachableServiceGivesUpInTime() throws Exception {
+        FleetClientConfig wrongToken = new FleetClientConfig(URI.create(services.queue.url()),
+                URI.create(services.session.url()), null, "not-a-token", Duration.ofSeconds(1), Duration.ofSeconds(5),
+                RetryPolicy.DEFAULT);
+        try (FleetClient fleet = new FleetClient(wrongToken)) {
+            assertThatThrownBy(() -> fleet.queue().claim("any", "r", 1, Duration.ZERO))
+                    .isInstanceOfSatisfying(FleetApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+        }
+
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        RetryPolicy briefly = new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1));
+        FleetClientConfig nowhere = new FleetClientConfig(URI.create("http://127.0.0.1:" + closedPort),
+                URI.create("http://127.0.0.1:" + closedPort), null, FleetServices.RUNNER, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), briefly);
+        try (FleetClient fleet = new FleetClient(nowhere)) {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> fleet.queue().claim("any", "r", 1, Duration.ZERO))
+                    .isInstanceOf(ServiceUnreachableException.class)
+                    .hasMessageContaining("cannot reach http://127.0.0.1:" + closedPort);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(700),
+                    Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.fleet.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleet.runner.job.JobFailure;
+import dev.fleet.runner.job.JobHandlers;
+
+/** The reference runner, in this JVM, against the real services. */
+class RunnerIT {
+
+    private static FleetServices services;
+    private static Api queue;
+    private static Api sessions;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        services = FleetServices.start();
+        queue = services.queueApi();
+        sessions = services.sessionApi();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        services.close();
+    }
+
+    @Test
+    void registersTakesJobsCompletesThemAndReportsTelemetry() throws Exception {
+        String name = unique("run");
+        try (Runner runner = new Runner(services.runnerConfig(name, 4), JobHandlers.builtIn(false)).start()) {
+            JsonNode registered = sessions.get("/runners/" + runner.identity().id()).body();
+            assertThat(registered.get("pool").asText()).isEqualTo(name);
+            assertThat(registered.get("endpoint").asText()).isEqualTo("http://127.0.0.1:" + runner.port());
+
+            List<Long> ids = queue.enqueue(name, "sleep", IntStream.range(0, 20)
+                    .mapToObj(i -> Map.<String, Object>of("ms", 20)).toList());
+            await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream()
+                    .allMatch(id -> "succeeded".equals(queue.job(id).get("state").asText())));
+            for (long id : ids) {
+                JsonNode job = queue.job(id);
+                assertThat(job.get("attempt").asInt()).isEqualTo(1);
+                assertThat(job.get("runnerId").asText()).isEqualTo(runner.identity().id());
+                assertThat(job.get("result").get("sleptMs").asInt()).isEqualTo(20);
+            }
+            assertThat(runner.jobs().stats().completed()).isEqualTo(20);
+
+            // Heartbeats carry real figures; job timings reach telemetry-service in batches.
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                JsonNode now = sessions.get("/runners/" + runner.identity().id()).body();
+                assertThat(now.get("health").asText()).isEqualTo("healthy");
+                assertThat(now.path("memoryPercent").asDouble()).isPositive();
+            });
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(services.telemetryApi()
+                    .get("/samples?source=" + runner.identity().id() + "&feature=job.sleep&limit=100").body()
+                    .get("samples")).hasSize(20));
+        }
+    }
+
+    @Test
+    void claimsOnlyAsManyJobsAsItHasFreeSlots() throws Exception {
+        String name = unique("slots");
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        JobHandlers handlers = JobHandlers.builtIn(false).with("track", job -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            Thread.sleep(150);
+            running.decrementAndGet();
+            return null;
+        });
+        try (Runner runner = new Runner(services.runnerConfig(name, 2), handlers).start()) {
+            List<Long> ids = queue.enqueue(name, "track", Collections.nCopies(10, Map.of()));
+            await().atMost(Duration.ofSeconds(3)).until(() -> running.get() == 2);
+            // The other eight wait in the queue, not in this runner.
+            assertThat(queue.get("/queues/" + name).body().path("stats").path("depth").path("available").asInt()).isEqualTo(8);
+            await().atMost(Duration.ofSeconds(20)).until(() -> runner.jobs().stats().completed() == ids.size());
+            assertThat(mostAtOnce.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void twoRunnersShareAQueueAndNoJobRunsTwice() throws Exception {
+        String name = unique("share");
+        Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+        JobHandlers handlers = JobHandlers.builtIn(false).with("count", job -> {
+            runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
+            Thread.sleep(5);
+            return null;
+        });
+        try (Runner first = new Runner(services.runnerConfig(name, 4), handlers).start();
+                Runner second = new Runner(services.runnerConfig(name, 4), handlers).start()) {
+            List<Long> ids = queue.enqueue(name, "count", Collections.nCopies(300, Map.of()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.jobs().stats().completed()
+                    + second.jobs().stats().completed() == ids.size());
+            assertThat(runs.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(runs.values()).allMatch(count -> count.get() == 1);
+            assertThat(first.jobs().stats().completed()).isPositive();
+            assertThat(second.jobs().stats().completed()).isPositive();
+        }
+    }
+
+    @Test
+    void leaseHeartbeatsKeepALongJobItsOwn() throws Exception {
+        String name = unique("lease");
+        assertThat(queue.put("/queues/" + name, Map.of("leaseMs", 1000)).status()).isEqualTo(200);
+        try (Runner runner = new Runner(services.runnerConfig(name, 1), JobHandlers.builtIn(false)).start()) {
+            long id = queue.enqueue(name, "sleep", List.of(Map.of("ms", 3500))).getFirst();
+            await().atMost(Duration.ofSeconds(15)).until(() -> "succeeded".equals(queue.job(id).get("state").asText()));
+            assertThat(queue.job(id).get("attempt").asInt()).isEqualTo(1);
+            assertThat(runner.jobs().stats().leasesLost()).isZero();
+        }
+    }
+
+    @Test
+    void failuresAreReportedRetryableOrNotAndUnknownKindsGoDead() throws Exception {
+        String name = unique("fail");
+        queue.put("/queues/" + name, Map.of("maxAttempts", 2, "backoffBaseMs", 10));
+        JobHandlers handlers = JobHandlers.builtIn(false)
+                .with("flaky", job -> {
+                    throw new IllegalStateException("flaky on attempt " + job.attempt());
+                })
+                .with("broken", job -> {
+                    throw new JobFailure("the input can never work", false);
+                });
+        try (Runner runner = new Runner(services.runnerConfig(name, 2), handlers).start()) {
+            long flaky = queue.enqueue(name, "flaky", List.of(Map.of())).getFirst();
+            long broken = queue.enqueue(name, "broken", List.of(Map.of())).getFirst();
+            long unknown = queue.enqueue(name, "no-such-kind", List.of(Map.of())).getFirst();
+            await().atMost(Duration.ofSeconds(20)).until(() -> List.of(flaky, broken, unknown).stream()
+                    .allMatch(id -> "dead".equals(queue.job(id).get("state").asText())));
+            assertThat(queue.job(flaky).get("attempt").asInt()).isEqualTo(2);
+            assertThat(queue.job(flaky).get("errors").toString()).contains("flaky on attempt 1", "flaky on attempt 2");
+            assertThat(queue.job(broken).get("attempt").asInt()).isEqualTo(1);
+            assertThat(queue.job(broken).get("deadReason").asText()).isEqualTo("non-retryable");
+            assertThat(queue.job(unknown).get("errors").toString()).contains("no handler for job kind 'no-such-kind'");
+        }
+    }
+
+    @Test
+    void shutdownLetsShortJobsFinishGivesBackLongOnesAndDeregisters() throws Exception {
+        String name = unique("drain");
+        Runner runner = new Runner(services.runnerConfig(name, 2, "--grace", "1500ms"), JobHandlers.builtIn(false))
+                .start();
+        try {
+            long quick = queue.enqueue(name, "sleep", List.of(Map.of("ms", 700))).getFirst();
+            long slow = queue.enqueue(name, "sleep", List.of(Map.of("ms", 60_000))).getFirst();
+            await().atMost(Duration.ofSeconds(5)).until(() -> runner.jobs().busySlots() == 2);
+            long started = System.nanoTime();
+            runner.shutdown();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+
+            assertThat(queue.job(quick).get("state").asText()).isEqualTo("succeeded");
+            JsonNode givenBack = queue.job(slow);
+            assertThat(givenBack.get("state").asText()).isEqualTo("available");
+            assertThat(givenBack.get("attempt").asInt()).isZero(); // released: the attempt is not counted
+            assertThat(sessions.get("/runners/" + runner.identity().id()).status()).isEqualTo(404);
+        } finally {
+            runner.close();
+        }
+    }
+
+    @Test
+    void carriesOutTheSessionOperationsAssignedToIt() throws Exception {
+        String name = unique("sess");
+        try (Runner runner = new Runner(services.runnerConfig(name, 2), JobHandlers.builtIn(false)).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> "healthy".equals(
+                    sessions.get("/runners/" + runner.identity().id()).body().get("health").asText()));
+            Api.Answer created = sessions.post("/sessions", Map.of("pool", name, "labels", Map.of(), "owner", "it", "kind", "agent"),
+                    FleetServices.CLIENT);
+            assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(202);
+            String session = created.body().get("target").asText();
+            await().atMost(Duration.ofSeconds(15)).until(() -> "running".equals(
+                    sessions.get("/sessions/" + session).body().get("state").asText()));
+
+            sessions.post("/sessions/" + session + "/stop", null, FleetServices.CLIENT);
+            await().atMost(Duration.ofSeconds(15)).until(() -> "stopped".equals(
+                    sessions.get("/sessions/" + session).body().get("state").asText()));
+            List<String> types = new ArrayList<>();
+            sessions.get("/sessions/" + session + "/events").body().get("events")
+                    .forEach(event -> types.add(event.get("type").asText()));
+            assertThat(types).containsSubsequence("runner.start", "runner.stop");
+        }
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

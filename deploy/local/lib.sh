@@ -9,6 +9,11 @@ FLEET_DB_USER=${FLEET_DB_USER:-fleet}
 FLEET_DB_PASSWORD=${FLEET_DB_PASSWORD:-fleet}
 FLEET_LOCAL_BASE_PORT=${FLEET_LOCAL_BASE_PORT:-8080}
 FLEET_LOCAL_RUN_DIR=${FLEET_LOCAL_RUN_DIR:-$FLEET_ROOT/deploy/local/.run}
+# Reference runners (fleet-runner) the local stack starts, their pool (= queue) and job slots each.
+FLEET_LOCAL_RUNNERS=${FLEET_LOCAL_RUNNERS:-2}
+FLEET_LOCAL_RUNNER_POOL=${FLEET_LOCAL_RUNNER_POOL:-default}
+FLEET_LOCAL_RUNNER_CONCURRENCY=${FLEET_LOCAL_RUNNER_CONCURRENCY:-4}
+FLEET_RUNNER_JAR=$FLEET_ROOT/fleet-runner/target/fleet-runner.jar
 
 fleet_say() { printf '%s\n' "$*" >&2; }
 fleet_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -125,6 +130,32 @@ fleet_running_pid() {
   # The PID must still be our java process: a recycled PID of something else is never touched.
   [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$1/target/quarkus-app/quarkus-run.jar" || return 1
   echo "$pid"
+}
+
+# HTTP port of local runner $1 (1, 2, ...): base port + 100, + 101, ... (8180, 8181, ...).
+fleet_runner_port() { echo $((FLEET_LOCAL_BASE_PORT + 99 + $1)); }
+
+# PID of local runner $1, if that process still is that runner.
+fleet_runner_pid() {
+  local pidfile=$FLEET_LOCAL_RUN_DIR/pids/runner-$1.pid pid
+  [[ -f $pidfile ]] || return 1
+  pid=$(<"$pidfile")
+  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" \
+    | grep -q -- "fleet-runner.jar .*--port $(fleet_runner_port "$1")" || return 1
+  echo "$pid"
+}
+
+# Indexes of the runners that have a pid file (whatever FLEET_LOCAL_RUNNERS says now).
+fleet_recorded_runners() {
+  local file
+  for file in "$FLEET_LOCAL_RUN_DIR"/pids/runner-*.pid; do
+    [[ -f $file ]] || continue
+    file=${file##*/runner-}; echo "${file%.pid}"
+  done
+}
+
+fleet_runner_is_ready() {
+  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(fleet_runner_port "$1")/health" 2>/dev/null
 }
 
 fleet_is_ready() {

@@ -38,8 +38,10 @@ public final class Main {
         Runner runner = new Runner(config, JobHandlers.builtIn(config.allowCommands()));
         try {
             runner.start();
-        } catch (ServiceUnreachableException | FleetApiException | BindException e) {
-            System.err.println("fleet-runner: cannot start: " + e.getMessage());
+        } catch (Exception e) {
+            boolean expected = e instanceof ServiceUnreachableException || e instanceof FleetApiException
+                    || e.getCause() instanceof BindException;
+            System.err.println("fleet-runner: cannot start: " + (expected ? e.getMessage() : e));
             runner.close();
             System.exit(1);
         }

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,21 +30,7 @@ import dev.fleet.client.ServiceUnreachableException;
 import dev.fleet.client.TelemetryReporter;
 
 /** The Java client against the real services, including one that goes away mid-call. */
-class ClientIT {
-
-    private static FleetServices services;
-    private static Api queue;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        services = FleetServices.start();
-        queue = services.queueApi();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        services.close();
-    }
+class ClientIT extends AgainstFleetServices {
 
     @Test
     void aCompletionSentWhileQueueServiceIsDownIsDeliveredWhenItReturns() throws Exception {

@@ -27,25 +27,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleet.runner.job.JobHandlers;
 
 /** The runner's HTTP endpoints, the ones the gateway routes to, over real HTTP and WebSocket. */
-class DemoHttpIT {
+class DemoHttpIT extends AgainstFleetServices {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static FleetServices services;
     private static Runner runner;
     private static String base;
 
     @BeforeAll
-    static void start() throws Exception {
-        services = FleetServices.start();
+    static void startRunner() throws Exception {
         runner = new Runner(services.runnerConfig(RunnerIT.unique("http"), 1), JobHandlers.builtIn(false)).start();
         base = "http://127.0.0.1:" + runner.port();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stopRunner() {
         runner.close();
-        services.close();
     }
 
     @Test

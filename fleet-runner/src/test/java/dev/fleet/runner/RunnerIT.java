@@ -13,8 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,23 +21,7 @@ import dev.fleet.runner.job.JobFailure;
 import dev.fleet.runner.job.JobHandlers;
 
 /** The reference runner, in this JVM, against the real services. */
-class RunnerIT {
-
-    private static FleetServices services;
-    private static Api queue;
-    private static Api sessions;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        services = FleetServices.start();
-        queue = services.queueApi();
-        sessions = services.sessionApi();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        services.close();
-    }
+class RunnerIT extends AgainstFleetServices {
 
     @Test
     void registersTakesJobsCompletesThemAndReportsTelemetry() throws Exception {

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,23 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleet.runner.job.JobHandlers;
 
 /** The packaged runner as a process: signals, a hard kill, and refusing to start. */
-class RunnerProcessIT {
-
-    private static FleetServices services;
-    private static Api queue;
-    private static Api sessions;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        services = FleetServices.start();
-        queue = services.queueApi();
-        sessions = services.sessionApi();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        services.close();
-    }
+class RunnerProcessIT extends AgainstFleetServices {
 
     @Test
     void sigtermMidJobFinishesWhatFitsInTheGraceGivesBackTheRestAndExitsZero() throws Exception {

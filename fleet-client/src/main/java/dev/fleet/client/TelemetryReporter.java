@@ -71,8 +71,8 @@ public final class TelemetryReporter implements AutoCloseable {
                         + refused.getMessage(), refused);
             } catch (RuntimeException e) {
                 int lost = requeue(batch);
-                throw new IllegalStateException("telemetry batch not delivered (" + lost + " samples dropped): "
-                        + e.getMessage(), e);
+                throw new IllegalStateException("telemetry batch not delivered, " + (lost == 0 ? "kept for the next"
+                        + " flush" : lost + " samples dropped (buffer full)") + ": " + e.getMessage(), e);
             }
         }
     }

@@ -125,6 +125,9 @@ public final class Runner implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (telemetry != null) {
+            telemetry.close();
+        }
         fleet.close();
         stopped.countDown();
     }

@@ -62,15 +62,15 @@ class RunnerIT extends AgainstFleetServices {
         AtomicInteger mostAtOnce = new AtomicInteger();
         JobHandlers handlers = JobHandlers.builtIn(false).with("track", job -> {
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-            Thread.sleep(150);
+            Thread.sleep(1000);
             running.decrementAndGet();
             return null;
         });
         try (Runner runner = new Runner(services.runnerConfig(name, 2), handlers).start()) {
-            List<Long> ids = queue.enqueue(name, "track", Collections.nCopies(10, Map.of()));
+            List<Long> ids = queue.enqueue(name, "track", Collections.nCopies(6, Map.of()));
             await().atMost(Duration.ofSeconds(3)).until(() -> running.get() == 2);
-            // The other eight wait in the queue, not in this runner.
-            assertThat(queue.get("/queues/" + name).body().path("stats").path("depth").path("available").asInt()).isEqualTo(8);
+            // The other four wait in the queue, not in this runner.
+            assertThat(queue.get("/queues/" + name).body().path("stats").path("depth").path("available").asInt()).isEqualTo(4);
             await().atMost(Duration.ofSeconds(20)).until(() -> runner.jobs().stats().completed() == ids.size());
             assertThat(mostAtOnce.get()).isEqualTo(2);
         }

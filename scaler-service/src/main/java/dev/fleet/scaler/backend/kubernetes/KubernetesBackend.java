@@ -20,7 +20,9 @@ import dev.fleet.scaler.backend.kubernetes.Workload.Kind;
 import dev.fleet.scaler.policy.InvalidPolicyException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -121,7 +123,7 @@ public class KubernetesBackend implements ScalingBackend {
         }
         Workload w = workload(target);
         String patch = "{\"spec\":{\"replicas\":" + instances + "}}";
-        HasMetadata after = call(w, "patch", () -> resource(w).patch(MERGE, patch));
+        HasMetadata after = call(w, "patch", () -> patchable(w).patch(MERGE, patch));
         return statusOf(w, after, "");
     }
 
@@ -133,7 +135,7 @@ public class KubernetesBackend implements ScalingBackend {
         String restartedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\""
                 + restartedAt + "\"}}}}}";
-        HasMetadata after = call(w, "patch", () -> resource(w).patch(MERGE, patch));
+        HasMetadata after = call(w, "patch", () -> patchable(w).patch(MERGE, patch));
         return statusOf(w, after, "; rolling restart requested at " + restartedAt + rolloutCaveat(after));
     }
 
@@ -159,6 +161,20 @@ public class KubernetesBackend implements ScalingBackend {
         return switch (w.kind()) {
             case DEPLOYMENT -> client.apps().deployments().inNamespace(w.namespace()).withName(w.name());
             case STATEFUL_SET -> client.apps().statefulSets().inNamespace(w.namespace()).withName(w.name());
+        };
+    }
+
+    /**
+     * The workload as a resource to patch without reading it first: fabric8 GETs a resource that
+     * was named only ({@code withName}) before patching it, which a merge patch does not need. One
+     * request instead of two, and only the {@code patch} permission.
+     */
+    private Resource<? extends HasMetadata> patchable(Workload w) {
+        return switch (w.kind()) {
+            case DEPLOYMENT -> client.apps().deployments().inNamespace(w.namespace()).resource(new DeploymentBuilder()
+                    .withNewMetadata().withNamespace(w.namespace()).withName(w.name()).endMetadata().build());
+            case STATEFUL_SET -> client.apps().statefulSets().inNamespace(w.namespace()).resource(new StatefulSetBuilder()
+                    .withNewMetadata().withNamespace(w.namespace()).withName(w.name()).endMetadata().build());
         };
     }
 

@@ -50,8 +50,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * <p>Failures: not found and forbidden are the pool's configuration (or the cluster's RBAC) and
  * are not retried; conflicts, 429, 5xx and connection failures are retried with jittered
  * exponential backoff ({@link KubernetesBackendConfig}) and end as a retryable
- * {@link BackendException} when the tries run out. The fabric8 client is created on first use and
- * contacts no cluster before a pool with this backend acts.
+ * {@link BackendException} when the tries run out. Building the fabric8 client only reads its
+ * configuration: no request reaches a cluster before a pool with this backend acts.
  */
 @ApplicationScoped
 public class KubernetesBackend implements ScalingBackend {

@@ -68,7 +68,10 @@ class ScalerProcessIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> leads(other));
                 runJobThroughAFreshRunner(queue, session, pool);
                 await().atMost(Duration.ofSeconds(30)).until(() -> runners(session, pool).isEmpty());
-                assertThat(events(other, pool).getList("events.outcome")).containsOnly("ok");
+                await().atMost(Duration.ofSeconds(30)).until(() -> events(other, pool).getList("events.outcome")
+                        .stream().allMatch("ok"::equals));
+                assertThat(events(other, pool).getList("events.kind")).containsExactly("scale-in", "scale-out",
+                        "scale-in", "scale-out");
                 assertThat(other.logText()).doesNotContain("ERROR");
             }
         }

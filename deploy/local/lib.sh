@@ -14,6 +14,9 @@ FLEET_LOCAL_RUNNERS=${FLEET_LOCAL_RUNNERS:-2}
 FLEET_LOCAL_RUNNER_POOL=${FLEET_LOCAL_RUNNER_POOL:-default}
 FLEET_LOCAL_RUNNER_CONCURRENCY=${FLEET_LOCAL_RUNNER_CONCURRENCY:-4}
 FLEET_RUNNER_JAR=$FLEET_ROOT/fleet-runner/target/fleet-runner.jar
+# A pool the scaler sizes from its queue (process backend: it starts and stops fleet-runner processes).
+FLEET_LOCAL_SCALED_POOL=${FLEET_LOCAL_SCALED_POOL:-auto}
+FLEET_LOCAL_SCALED_MAX=${FLEET_LOCAL_SCALED_MAX:-4}
 
 fleet_say() { printf '%s\n' "$*" >&2; }
 fleet_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -130,6 +133,15 @@ fleet_running_pid() {
   # The PID must still be our java process: a recycled PID of something else is never touched.
   [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$1/target/quarkus-app/quarkus-run.jar" || return 1
   echo "$pid"
+}
+
+# Ports the scaler's process backend gives the runners it starts: base port + 200 … + 299.
+fleet_scaled_ports() { echo "$((FLEET_LOCAL_BASE_PORT + 200))-$((FLEET_LOCAL_BASE_PORT + 299))"; }
+
+# psql as the fleet role on the stack's database.
+fleet_psql() {
+  PGPASSWORD=$FLEET_DB_PASSWORD psql -h "$FLEET_DB_HOST" -p "$FLEET_DB_PORT" -U "$FLEET_DB_USER" \
+    -d "${FLEET_DB_NAME:-fleet}" -Atq "$@" </dev/null
 }
 
 # HTTP port of local runner $1 (1, 2, ...): base port + 100, + 101, ... (8180, 8181, ...).

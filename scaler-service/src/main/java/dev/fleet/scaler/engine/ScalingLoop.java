@@ -57,6 +57,8 @@ public class ScalingLoop {
     private static final Duration AWAIT = Duration.ofSeconds(10);
     /** After a replace-all, the new instances need time to register before health can judge them. */
     static final Duration REPLACE_ALL_INTERVAL = Duration.ofMinutes(2);
+    /** How often the recorded sizes are checked against what the backends really run. */
+    static final Duration SYNC_INTERVAL = Duration.ofMinutes(1);
 
     private final PoolStore pools;
     private final EventStore events;
@@ -75,6 +77,8 @@ public class ScalingLoop {
     private final Set<String> calling = ConcurrentHashMap.newKeySet();
     private final Set<String> poked = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean roundQueued = new AtomicBoolean();
+    /** When the recorded sizes were last checked against the backends; null: not since this replica began leading. */
+    private Instant lastSync;
 
     ScalingLoop(PoolStore pools, EventStore events, SampleStore samples, FleetReads reads, ScalingBackends backends,
             LeaderElection leader, ScalerConfig config, ScalerMetrics metrics, Clock clock) {
@@ -93,6 +97,8 @@ public class ScalingLoop {
     void tick() {
         if (leader.isLeader()) {
             requestRound();
+        } else if (lastSync != null) {
+            evaluator.submit(this::forgetLeadership);
         }
     }
 
@@ -143,6 +149,11 @@ public class ScalingLoop {
             // Evaluate anyway: manual requests still go through, and stale metrics make rules wait, not guess.
             LOG.warnf("cannot read the pools' inputs (%s); evaluating without new samples", e.getMessage());
         }
+        if (lastSync == null || !now.isBefore(lastSync.plus(SYNC_INTERVAL))) {
+            syncWithBackends(all);
+            lastSync = now;
+            all = pools.all().await().atMost(AWAIT);
+        }
         Map<String, List<Decision>> changes = changesByPool(now.minus(longestLookBack(all)), null);
         List<SampleStore.Row> toStore = new ArrayList<>();
         for (PoolRecord pool : all) {
@@ -151,6 +162,36 @@ public class ScalingLoop {
         }
         samples.add(toStore).await().atMost(AWAIT);
         metrics.round(all.size(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Sets each pool's recorded size to what its backend runs: after a restart or a failover (the
+     * processes of a stopped stack are gone, a Deployment was edited by hand) and every minute, so
+     * decisions start from the truth rather than from the last size asked.
+     */
+    private void syncWithBackends(List<PoolRecord> all) {
+        for (PoolRecord pool : all) {
+            Optional<ScalingBackend> backend = backends.find(pool.spec().backend().kind());
+            if (backend.isEmpty() || calling.contains(pool.name()) || pool.spec().isDryRun()) {
+                continue;
+            }
+            try {
+                int running = backend.get().observe(pool.target()).running();
+                if (running != pool.instances() && !calling.contains(pool.name())) {
+                    LOG.infof("pool %s runs %d instances, not the %d recorded; going by what runs", pool.name(),
+                            running, pool.instances());
+                    pools.setInstances(pool.name(), running).await().atMost(AWAIT);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot observe pool %s (%s)", pool.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** A new leader trusts nothing it remembers: the first round re-reads the backends. */
+    void forgetLeadership() {
+        lastSync = null;
+        memory.clear();
     }
 
     private void evaluatePoked() throws Exception {

@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.fleet.scaler.policy.Comparison;
+import dev.fleet.scaler.policy.DurationText;
 import dev.fleet.scaler.policy.InvalidPolicyException;
 import dev.fleet.scaler.policy.PoolPolicy;
 import dev.fleet.scaler.policy.Predictive;

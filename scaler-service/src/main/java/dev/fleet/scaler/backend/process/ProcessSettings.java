@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.fleet.scaler.policy.DurationText;
 import dev.fleet.scaler.policy.InvalidPolicyException;
 
 /**
@@ -53,7 +53,6 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
     static final List<String> PLACEHOLDERS = List.of("{pool}", "{queue}", "{port}", "{index}");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^{}\\s]*}");
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     public ProcessSettings {
         command = List.copyOf(command);
@@ -88,7 +87,7 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
         }
         PortRange ports = blank(settings.get(PORTS)) ? defaultPorts
                 : PortRange.parse(field(PORTS), settings.get(PORTS));
-        Duration grace = blank(settings.get(GRACE)) ? GRACE_DEFAULT : duration(GRACE, settings.get(GRACE));
+        Duration grace = blank(settings.get(GRACE)) ? GRACE_DEFAULT : DurationText.parse(field(GRACE), settings.get(GRACE), GRACE_DEFAULT);
         if (grace.isNegative() || grace.compareTo(GRACE_MAX) > 0) {
             throw invalid(GRACE, "must be between 0s and 1h, was '" + settings.get(GRACE) + "'");
         }
@@ -153,25 +152,6 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
                     .replace("{port}", Integer.toString(port)).replace("{index}", Integer.toString(index)));
         }
         return argv;
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}). */
-    static Duration duration(String key, String text) {
-        Matcher m = SHORT_DURATION.matcher(text.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            throw invalid(key, "must be a duration like 500ms, 30s, 2m or PT30S, was '" + text + "'");
-        }
     }
 
     static String field(String key) {

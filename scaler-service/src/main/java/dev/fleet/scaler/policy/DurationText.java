@@ -1,14 +1,13 @@
-package dev.fleet.scaler.pool;
+package dev.fleet.scaler.policy;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.fleet.scaler.policy.InvalidPolicyException;
 
-/** Durations in pool specs: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT2M}). */
-final class DurationText {
+/** Durations in pool specs and backend settings: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT2M}). */
+public final class DurationText {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -16,7 +15,7 @@ final class DurationText {
     }
 
     /** {@code fallback} when {@code text} is null. */
-    static Duration parse(String field, String text, Duration fallback) {
+    public static Duration parse(String field, String text, Duration fallback) {
         if (text == null) {
             return fallback;
         }
@@ -37,13 +36,5 @@ final class DurationText {
             throw new InvalidPolicyException(field, "must be a duration like 500ms, 30s, 2m, 1h or PT2M, was '"
                     + text + "'");
         }
-    }
-
-    static String format(Duration duration) {
-        if (duration.toMillis() % 1000 != 0) {
-            return duration.toMillis() + "ms";
-        }
-        long s = duration.toSeconds();
-        return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
     }
 }

@@ -411,8 +411,8 @@ class ProcessBackendTest {
             assertThat(defaults.grace()).isEqualTo(Duration.ofSeconds(30));
             assertThat(defaults.workdir()).isEqualTo(Path.of("").toAbsolutePath());
             assertThat(defaults.health()).contains("/health");
-            assertThat(ProcessSettings.duration("grace", "2m")).isEqualTo(Duration.ofMinutes(2));
-            assertThat(ProcessSettings.duration("grace", "PT45S")).isEqualTo(Duration.ofSeconds(45));
+            assertThat(ProcessSettings.parse(Map.of("command", "x", "grace", "PT45S"), defaults.ports()).grace())
+                    .isEqualTo(Duration.ofSeconds(45));
         }
 
         @Test

@@ -33,7 +33,7 @@ public class EventStore {
                 RETURNING *)
             SELECT %s, pg_notify('%s', json_build_object('event', 'decision', 'id', e.id, 'pool', e.pool,
                        'from', e.from_instances, 'to', e.to_instances, 'kind', e.kind, 'rule', e.rule,
-                       'outcome', e.outcome)::text)
+                       'alert', e.alert, 'outcome', e.outcome)::text)
             FROM e""".formatted(ScalingEvent.COLUMNS, Channel.SCALING);
     private static final String FINISH = """
             WITH e AS (

@@ -1,6 +1,7 @@
 package dev.fleet.telemetry.sample;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 import dev.fleet.platform.problem.ProblemException;
@@ -26,7 +27,8 @@ final class InstantParam {
         }
         Instant instant;
         try {
-            instant = Instant.parse(text);
+            // OffsetDateTime also takes the ISO forms without seconds (12:00Z, 12:00+02:00) that Instant refuses.
+            instant = OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField(field,
                     field + " must be an ISO-8601 instant such as 2025-01-31T12:00:00Z, not '" + text + "'.");

@@ -86,6 +86,17 @@ class SampleIngestTest {
     }
 
     @Test
+    void atWithoutSecondsIsAcceptedAsISO8601AllowsIt() {
+        String source = fresh("runner");
+        Map<String, Object> sample = sample(source, "job.sleep", 5);
+        sample.put("at", "2026-01-31T12:00+02:00");
+
+        ingest(List.of(sample));
+
+        assertThat(list("source=" + source).get(0).get("at")).isEqualTo("2026-01-31T10:00:00Z");
+    }
+
+    @Test
     void atSlightlyInTheFutureIsClockDriftAndAccepted() {
         String source = fresh("runner");
 

@@ -138,10 +138,16 @@ fleet_running_pid() {
 # Ports the scaler's process backend gives the runners it starts: base port + 200 … + 299.
 fleet_scaled_ports() { echo "$((FLEET_LOCAL_BASE_PORT + 200))-$((FLEET_LOCAL_BASE_PORT + 299))"; }
 
-# psql as the fleet role on the stack's database.
-fleet_psql() {
-  PGPASSWORD=$FLEET_DB_PASSWORD psql -h "$FLEET_DB_HOST" -p "$FLEET_DB_PORT" -U "$FLEET_DB_USER" \
-    -d "${FLEET_DB_NAME:-fleet}" -Atq "$@" </dev/null
+# PIDs of runners the scaler started for this stack: fleet-runner processes on its scaled ports. Found by
+# their command line, not the database, so down works even when PostgreSQL or the scaler does not.
+fleet_scaled_runner_pids() {
+  local cmdline pid port first=$((FLEET_LOCAL_BASE_PORT + 200)) last=$((FLEET_LOCAL_BASE_PORT + 299))
+  for cmdline in /proc/[0-9]*/cmdline; do
+    pid=${cmdline#/proc/}; pid=${pid%/cmdline}
+    port=$(tr '\0' ' ' <"$cmdline" 2>/dev/null | sed -nE "s#.*-jar $FLEET_RUNNER_JAR .*--port ([0-9]+).*#\1#p")
+    [[ -n $port ]] && (( port >= first && port <= last )) && echo "$pid"
+  done
+  return 0
 }
 
 # HTTP port of local runner $1 (1, 2, ...): base port + 100, + 101, ... (8180, 8181, ...).

@@ -76,6 +76,8 @@ public class ScalingLoop {
     private final Map<String, PoolMemory> memory = new ConcurrentHashMap<>();
     private final Set<String> calling = ConcurrentHashMap.newKeySet();
     private final Set<String> poked = ConcurrentHashMap.newKeySet();
+    /** Pools poked while a backend call ran for them: evaluated again as soon as it ends. */
+    private final Set<String> pokedWhileCalling = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     /** When the recorded sizes were last checked against the backends; null: not since this replica began leading. */
     private Instant lastSync;
@@ -220,7 +222,8 @@ public class ScalingLoop {
     private void evaluate(PoolRecord pool, PoolInputs in, List<Decision> changes, Instant now,
             List<SampleStore.Row> toStore) {
         if (calling.contains(pool.name())) {
-            return; // the previous decision is still being carried out
+            pokedWhileCalling.add(pool.name()); // the previous decision is still being carried out
+            return;
         }
         if (pool.manualInstances() != null) {
             carryOutManual(pool, now);
@@ -304,6 +307,9 @@ public class ScalingLoop {
                 metrics.decision(pool.name(), event.kind(), "failed");
             } finally {
                 calling.remove(pool.name());
+                if (pokedWhileCalling.remove(pool.name())) {
+                    poke(List.of(pool.name())); // what arrived meanwhile is decided now, not at the next round
+                }
             }
         });
     }

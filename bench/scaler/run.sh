@@ -313,12 +313,27 @@ stop_instances
 start_scaler "$ROUNDS_LOG"
 wait_for_quiet
 sleep "$ROUND_WARMUP_S"
-cpu_snap() {   # machine busy/total ticks; scaler, queue, session, PostgreSQL CPU ticks
+# scaler_threads: CPU ticks of the scaler's evaluator thread (rounds run there), of its Vert.x event
+# loops (they decode the rounds' database rows, and serve HTTP) and of the whole process.
+scaler_threads() {
+  local t comm ticks ev=0 loop=0
+  for t in /proc/"$svc_pid"/task/*; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    ticks=$(sed 's/^.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+    case $comm in
+      scaler-evaluato*) ev=$((ev + ticks)) ;;
+      vert.x-eventloo*) loop=$((loop + ticks)) ;;
+    esac
+  done
+  echo "$ev $loop $(awk '{print $14+$15}' "/proc/$svc_pid/stat")"
+}
+cpu_snap() {   # machine busy/total ticks; scaler, queue, session, PostgreSQL CPU ticks; scaler_threads
   local busy total
   read -r busy total < <(awk '/^cpu /{b=$2+$3+$4+$7+$8+$9; print b, b+$5+$6; exit}' /proc/stat)
   echo "$busy $total $(awk '{print $14+$15}' "/proc/$svc_pid/stat") $(awk '{print $14+$15}' "/proc/$queue_pid/stat")" \
     "$(awk '{print $14+$15}' "/proc/$session_pid/stat")" \
-    "$({ cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '$2=="(postgres)"{s+=$14+$15+$16+$17} END{print s+0}')"
+    "$({ cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '$2=="(postgres)"{s+=$14+$15+$16+$17} END{print s+0}')" \
+    "$(scaler_threads)"
 }
 n0=$(metric fleet_scaler_round_seconds_count); s0=$(metric fleet_scaler_round_seconds_sum); c0=$(cpu_snap)
 sleep "$ROUND_SECONDS"
@@ -334,8 +349,9 @@ read -r rounds r_mean cpu_rounds < <(awk -v n0="$n0" -v n1="$n1" -v s0="$s0" -v 
   -v c0="$c0" -v c1="$c1" 'BEGIN {
     split(c0, a, " "); split(c1, b, " "); n = n1 - n0
     per = (n > 0) ? n : 1
-    printf "%d %.3f scaler %.3f s · queue-service %.3f s · session-service %.3f s · PostgreSQL %.3f s per round; machine busy %.0f %%\n",
-      n, (n > 0) ? (s1 - s0) / n : 0, (b[3]-a[3])/hz/per, (b[4]-a[4])/hz/per, (b[5]-a[5])/hz/per, (b[6]-a[6])/hz/per,
+    ev = (b[7]-a[7])/hz/per; loop = (b[8]-a[8])/hz/per; all = (b[9]-a[9])/hz/per
+    printf "%d %.3f scaler %.3f s (evaluator thread %.3f s, event loops %.3f s, the rest %.3f s) · queue-service %.3f s · session-service %.3f s · PostgreSQL %.3f s per round; machine busy %.0f %%\n",
+      n, (n > 0) ? (s1 - s0) / n : 0, all, ev, loop, all - ev - loop, (b[4]-a[4])/hz/per, (b[5]-a[5])/hz/per, (b[6]-a[6])/hz/per,
       (b[2] > a[2]) ? 100 * (b[1]-a[1]) / (b[2]-a[2]) : 0 }')
 echo "p2b rounds=$rounds mean_s=$r_mean p50_s=$r_p50 p99_s=$r_p99 max_s=$r_max rounds_since_start=$r_all pools=$r_pools round_failures=$round_fail cpu=\"$cpu_rounds\"" >>"$RAW"
 say "  $rounds rounds in ${ROUND_SECONDS} s: mean $r_mean s, p50 $r_p50 s, p99 $r_p99 s, max $r_max s ($r_all since the start); $cpu_rounds"
@@ -382,7 +398,7 @@ cmd="$({ env | grep -o '^SCB_[A-Z_]*=[^ ]*' | grep -v -E '^SCB_(ADMIN|CLIENT|RUN
   echo "| 1 | scale-in: job completed → scale-in decided, p50 (min–max) | $(kv "$r1" scalein_wait_p50_ms) ($(kv "$r1" scalein_wait_min_ms)–$(kv "$r1" scalein_wait_max_ms)) ms | completing a job sends no NOTIFY: the next periodic round decides it; the stop itself (SIGTERM, exit) p50 $(kv "$r1" scalein_call_p50_ms) ms; machine busy $(kv "$r1" machine_busy_pct) % during phase 1 |"
   echo "| 1b | (diag.) enqueue during a running backend call → scale-out decided, p50 (min–max) | $(kv "$r1b" reaction_p50_ms) ($(kv "$r1b" reaction_min_ms)–$(kv "$r1b" reaction_max_ms)) ms | $(kv "$r1b" measured) of $BUSY_N samples (not during a call: $(kv "$r1b" not_during)); the scale-in's call (grace $BUSY_GRACE, SIGTERM ignored) ended p50 $(kv "$r1b" call_left_p50_ms) ms after the enqueue; scale-out decided $(kv "$r1b" after_call_p50_ms) ($(kv "$r1b" after_call_min_ms)–$(kv "$r1b" after_call_max_ms)) ms after the call ended |"
   echo "| 2a | policy core: evaluate $(kv "$r2a" pools) pools, p50 / p90 / p99 / max | $(kv "$r2a" p50_ms) / $(kv "$r2a" p90_ms) / $(kv "$r2a" p99_ms) / $(kv "$r2a" max_ms) ms | per pool p50 $(kv "$r2a" per_pool_p50_us) µs; $(kv "$r2a" rounds) rounds after $(kv "$r2a" warmup); $(kv "$r2a" samples_per_metric) samples per metric (cpu, queueDepth, inFlight), load shapes $(kv "$r2a" shapes); decisions $(kv "$r2a" kinds) ($(kv "$r2a" decision_rules)); $(kv "$r2a" alloc_per_round_kb) KB allocated per round, GC $(kv "$r2a" gc_ms) ms in all |"
-  echo "| 2b | service round over $r_pools pools: mean (Δsum/Δcount) / p50 / p99 / max | $(ms_of "$r_mean") / $(ms_of "$r_p50") / $(ms_of "$r_p99") / $(ms_of "$r_max") ms | fleet_scaler_round: $rounds rounds in the $ROUND_SECONDS s window (mean), $r_all since the restart (p50/p99/max, the first cold one included); dry-run pools, default rules + queue target 4, one empty queue each, no runners; $cpu_rounds; failed rounds $round_fail; the same reads as the round by curl: $reads |"
+  echo "| 2b | service round over $r_pools pools: mean (Δsum/Δcount) / p50 / p99 / max | $(ms_of "$r_mean") / $(ms_of "$r_p50") / $(ms_of "$r_p99") / $(ms_of "$r_max") ms | fleet_scaler_round: $rounds rounds in the $ROUND_SECONDS s window (mean); p50/p99/max over the $r_all since the restart, the first (cold) one included — it is normally the max; dry-run pools, default rules + queue target 4, one empty queue each, no runners; $cpu_rounds; failed rounds $round_fail; the same reads as the round by curl: $reads |"
   echo "| 2b | creating $POOLS queues + pools through the API | $(kv "$r2c" seconds) s | $(kv "$r2c" queues) queues (PUT /queues/{q}), $(kv "$r2c" pools) pools (PUT /pools/{p}), 4 at a time |"
   echo
   echo "Targets:"

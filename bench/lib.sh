@@ -1,4 +1,4 @@
-# Shared by the service benchmarks (bench/queue/run.sh, bench/session/run.sh); sourced, not run.
+# Shared by the service benchmarks (bench/queue/run.sh, bench/session/run.sh, bench/scaler/run.sh); sourced, not run.
 # The sourcing script sets, before it calls these:
 #   DB, PGHOST_, PGPORT_        the benchmark database and where PostgreSQL listens
 #   FLEET_DB_USER/PASSWORD      the role the services use (deploy/local/lib.sh sets them)

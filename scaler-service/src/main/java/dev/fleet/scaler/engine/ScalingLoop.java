@@ -159,8 +159,10 @@ public class ScalingLoop {
         Map<String, List<Decision>> changes = changesByPool(now.minus(longestLookBack(all)), null);
         List<SampleStore.Row> toStore = new ArrayList<>();
         for (PoolRecord pool : all) {
-            evaluate(pool, inputs == null ? null : inputs.getOrDefault(pool.name(), PoolInputs.NONE),
-                    changes.getOrDefault(pool.name(), List.of()), now, toStore);
+            PoolInputs in = inputs == null ? null : inputs.getOrDefault(pool.name(), PoolInputs.NONE);
+            // One pool's trouble must not cost the pools after it their evaluation.
+            safely("evaluation of pool " + pool.name(), () -> evaluate(pool, in,
+                    changes.getOrDefault(pool.name(), List.of()), now, toStore));
         }
         samples.add(toStore).await().atMost(AWAIT);
         metrics.round(all.size(), Duration.ofNanos(System.nanoTime() - started));
@@ -237,8 +239,7 @@ public class ScalingLoop {
         if (in != null) {
             record(pool.name(), m, in, now, toStore);
         }
-        PoolState state = PoolState.of(pool.instances(), in == null ? 0 : in.healthy(), in == null ? 0 : in.unhealthy())
-                .withForecast(Forecasts.current(m, policy, pool.name(), samples, config, now));
+        PoolState state = state(pool.instances(), in).withForecast(Forecasts.current(m, policy, pool.name(), samples, config, now));
         List<Decision> recent = new ArrayList<>(changes);
         recent.addAll(m.quietDecisions);
         Decision decision = PolicyEvaluator.evaluate(policy, state, m.history, recent, now);
@@ -251,14 +252,38 @@ public class ScalingLoop {
                 == Decision.Kind.REPLACE_ALL && d.at().isAfter(now.minus(REPLACE_ALL_INTERVAL)))) {
             return; // replaced recently: let the new instances register before judging them
         }
-        act(pool, decision);
+        act(pool, decision, changes);
     }
 
-    private void act(PoolRecord pool, Decision decision) {
+    /**
+     * The pool as the policy sees it. More runners may be registered than the scaler asked for
+     * (started by hand, a dry-run pool, stopped ones not yet gone): the health counts are capped at
+     * the recorded size, unhealthy first, so "every instance unhealthy" still means what it says.
+     */
+    static PoolState state(int instances, PoolInputs in) {
+        if (in == null) {
+            return PoolState.of(instances, 0, 0);
+        }
+        int unhealthy = Math.min(in.unhealthy(), instances);
+        int healthy = Math.min(in.healthy(), instances - unhealthy);
+        if (in.healthy() > 0 && healthy == 0 && instances > 0) {
+            healthy = 1; // a healthy runner exists: never report the pool as all unhealthy
+            unhealthy = instances - 1;
+        }
+        return PoolState.of(instances, healthy, unhealthy);
+    }
+
+    private void act(PoolRecord pool, Decision decision, List<Decision> changes) {
         String kind = pool.spec().backend().kind();
         String call = kind + (decision.kind() == Decision.Kind.REPLACE_ALL ? ".replaceAll()"
                 : ".scaleTo(" + decision.to() + ")");
         if (decision.dryRun()) {
+            // Dry runs never change the size, so the same decision comes every round: record it once per look-back.
+            boolean repeated = changes.stream().anyMatch(d -> d.dryRun() && d.kind() == decision.kind()
+                    && d.from() == decision.from() && d.to() == decision.to());
+            if (repeated) {
+                return;
+            }
             events.record(decision, call, "dry-run").await().atMost(AWAIT);
             metrics.decision(pool.name(), decision.kind().toString(), "dry-run");
             return;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleet.scaler.FleetServicesResource;
 import dev.fleet.scaler.RecordingBackend;
+import dev.fleet.scaler.policy.PoolState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -145,6 +146,29 @@ class ScalingLoopTest {
         loop.roundAndWait();
         Thread.sleep(200);
         assertThat(backend.calls(pool)).hasSize(callsAfterReplace);
+    }
+
+    @Test
+    void morePoolRunnersThanRecordedInstancesDoNotStopTheRound() throws Exception {
+        String pool = freshPool();
+        putPool(pool, 1, 3, Map.of("rules", List.of()), false);
+        for (int i = 0; i < 2; i++) { // started by hand, not by the scaler: the pool's recorded size is 0
+            sessions(RUNNER).body(Map.of("pool", pool, "endpoint", "http://127.0.0.1:" + (19100 + i),
+                    "maxSessions", 1)).when().post("/runners").then().statusCode(201);
+        }
+        loop.roundAndWait();
+        await().atMost(Duration.ofSeconds(3)).until(() -> !backend.calls(pool).isEmpty());
+        assertThat(backend.calls(pool).getFirst().instances()).isEqualTo(1); // brought to its minimum
+    }
+
+    @Test
+    void healthCountsAreCappedAtTheRecordedSize() {
+        assertThat(ScalingLoop.state(0, new dev.fleet.scaler.input.PoolInputs(0, 0, 2, 2, 0, 10, 10)))
+                .isEqualTo(PoolState.of(0, 0, 0));
+        assertThat(ScalingLoop.state(2, new dev.fleet.scaler.input.PoolInputs(0, 0, 3, 0, 3, 10, 10))
+                .allUnhealthy()).isTrue();
+        assertThat(ScalingLoop.state(2, new dev.fleet.scaler.input.PoolInputs(0, 0, 4, 1, 3, 10, 10))
+                .allUnhealthy()).isFalse();
     }
 
     @Test

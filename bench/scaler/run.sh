@@ -36,6 +36,7 @@
 #   SCB_POLICY_POOLS [1000] SCB_POLICY_ROUNDS [500|100] SCB_POLICY_WARMUP [200|50]
 #   SCB_POOLS [1000|200] SCB_ROUND_WARMUP_S [15|5] SCB_ROUND_SECONDS [30|15]
 #   SCB_EVAL_INTERVAL [5s]  the scaler's fleet.scaler.evaluation-interval
+#   SCB_DB_POOL [5]  quarkus.datasource.reactive.max-size of each service (keeps the run at ~20 connections)
 #   SCB_BUILD=1     build platform + queue-, session-, scaler-service first (default: only if a jar is missing)
 #   SCB_SERVICE_OPTS  extra JVM options for the three services
 #   SCB_BUILD_WAIT_S [600]  how long to wait for a running Maven build (or another benchmark) before each phase
@@ -45,7 +46,8 @@
 # schemas scaler and queue are dropped at the start (their services recreate them), schema session
 # is left alone. The pools and queues of phase 2b stay until the next run. bench/startup.sh and
 # bench/queue/run.sh reset that database: this script waits while they (or bench/session/run.sh)
-# run, and gives up if one still runs after SCB_BUILD_WAIT_S.
+# run, and gives up if one still runs after SCB_BUILD_WAIT_S. It also waits while a Maven build or
+# a bin/test / .ci/run run (whose deploy/local/test-stack runs a whole stack) is under way.
 # Everything is bounded (counts, deadlines); the three services are stopped by PID on any exit, and
 # so are the instances the process backend started (found by PID from their stamps, checked by name).
 set -eEuo pipefail
@@ -98,6 +100,9 @@ POOLS=${SCB_POOLS:-$(q 1000 200)}
 ROUND_WARMUP_S=${SCB_ROUND_WARMUP_S:-$(q 15 5)}
 ROUND_SECONDS=${SCB_ROUND_SECONDS:-$(q 30 15)}
 EVAL_INTERVAL=${SCB_EVAL_INTERVAL:-5s}
+# Each service's reactive pool (default 20): three services at 20 held ~47 connections, enough to
+# exhaust max_connections (100) beside a local stack; this load needs only a few.
+DB_POOL=${SCB_DB_POOL:-5}
 BUILD_WAIT_S=${SCB_BUILD_WAIT_S:-600}
 READY_TIMEOUT_S=90
 PHASE_TIMEOUT_S=900      # the driver's own deadline per phase; the shell adds a margin on top
@@ -108,6 +113,14 @@ BENCH_SCHEMA=scaler
 # shellcheck source=../lib.sh
 source "$ROOT/bench/lib.sh"
 trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
+# Beside a Maven build, wait for a whole bin/test (or .ci/run) run: after Maven it runs
+# deploy/local/test-stack, five services and two runners without Maven, which lib.sh's check does
+# not see. Next to this benchmark's three services it skews every figure, and the two together can
+# use up PostgreSQL's connection slots (max_connections 100 here) and make that test fail.
+build_running() { pgrep -f 'org\.codehaus\.plexus\.classworlds|/bin/test( |$)|\.ci/run|deploy/local/test-stack' >/dev/null 2>&1; }
+busy_reason() {
+  if other_bench_running; then echo "another benchmark ($BENCH_OTHERS)"; elif build_running; then echo "a Maven build or bin/test"; fi
+}
 
 for tool in psql curl; do command -v $tool >/dev/null || die "$tool is needed"; done
 [[ $ROOT != *[[:space:]]* ]] || die "the repository path contains whitespace; the process backend splits its command on it"
@@ -161,7 +174,8 @@ start_svc() {
   (cd "$OUT" && FLEET_DB_HOST=$PGHOST_ FLEET_DB_PORT=$PGPORT_ FLEET_DB_NAME=$DB FLEET_DB_USER=$FLEET_DB_USER \
     FLEET_DB_PASSWORD=$FLEET_DB_PASSWORD FLEET_AUTH_ADMIN_TOKENS=$SCB_ADMIN_TOKEN \
     FLEET_AUTH_RUNNER_TOKENS=$SCB_RUNNER_TOKEN FLEET_AUTH_CLIENT_TOKENS=$SCB_CLIENT_TOKEN \
-    exec "$JAVA" -Xmx1g ${SCB_SERVICE_OPTS:-} "$@" -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
+    exec "$JAVA" -Xmx1g -Dquarkus.datasource.reactive.max-size="$DB_POOL" ${SCB_SERVICE_OPTS:-} "$@" \
+      -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
       -jar "$app/quarkus-run.jar" >"$log" 2>&1 </dev/null) &
   printf -v "$var" '%s' "$!"
 }
@@ -385,7 +399,7 @@ cmd="$({ env | grep -o '^SCB_[A-Z_]*=[^ ]*' | grep -v -E '^SCB_(ADMIN|CLIENT|RUN
   echo
   echo "Command: \`$cmd\`."
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM."
-  echo "JDK: $("$JAVA" -version 2>&1 | head -n 1); services: -Xmx1g, default GC; driver: ScalerBench.java (-Xmx512m, SerialGC; phase 2a -Xmx1g, default GC)."
+  echo "JDK: $("$JAVA" -version 2>&1 | head -n 1); services: -Xmx1g, default GC, reactive pool max $DB_POOL; driver: ScalerBench.java (-Xmx512m, SerialGC; phase 2a -Xmx1g, default GC)."
   echo "PostgreSQL $pg_version ($pg_settings). Apps built $app_stamp."
   echo "PostgreSQL, the three services and the driver share the same $(nproc) cores. Scaler: evaluation-interval $EVAL_INTERVAL."
   echo

@@ -127,7 +127,7 @@ public class ActiveHealthChecks {
             instance.markLayer(layer.bit(), failed, reason, now);
             pool.refresh(now);
             if (failed) {
-                LOG.infof("%s is unhealthy: %s check failed %d times in a row (%s)", instance, layer.label(),
+                LOG.infof("%s fails its %s check (%d times in a row), unhealthy: %s", instance, layer.label(),
                         layer.failures(settings), reason);
             } else {
                 LOG.infof("%s passes its %s check again after %d successes (%s)", instance, layer.label(),

@@ -14,9 +14,9 @@ public record UpstreamEntry(Address address, double weight) {
 
     static final double DEFAULT_WEIGHT = 1;
 
-    /** The instance id of a configured upstream: its address text, so a restart keeps the same id. */
+    /** The instance id of a configured upstream: {@code host:port}, stable across restarts and usable in admin paths. */
     public String id() {
-        return address.toString();
+        return address.host() + ":" + address.port();
     }
 
     /** Parses one entry; an {@link IllegalArgumentException} says what is wrong with it. */

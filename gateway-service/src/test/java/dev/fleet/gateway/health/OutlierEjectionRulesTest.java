@@ -1,5 +1,6 @@
 package dev.fleet.gateway.health;
 
+import dev.fleet.gateway.testing.TestPools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

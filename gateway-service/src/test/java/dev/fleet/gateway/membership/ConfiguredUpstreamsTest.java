@@ -28,9 +28,9 @@ class ConfiguredUpstreamsTest {
 
         assertThat(pool).isNotNull();
         assertThat(pool.members()).extracting(Instance::id)
-                .containsExactlyInAnyOrder("http://127.0.0.1:9001", "http://127.0.0.1:9002");
-        assertThat(pool.member("http://127.0.0.1:9001").reported().capacity()).isEqualTo(1.0);
-        assertThat(pool.member("http://127.0.0.1:9002").reported().capacity()).isEqualTo(2.5);
+                .containsExactlyInAnyOrder("127.0.0.1:9001", "127.0.0.1:9002");
+        assertThat(pool.member("127.0.0.1:9001").reported().capacity()).isEqualTo(1.0);
+        assertThat(pool.member("127.0.0.1:9002").reported().capacity()).isEqualTo(2.5);
         assertThat(pool.members()).extracting(Instance::source).containsOnly(ConfiguredUpstreams.SOURCE);
     }
 

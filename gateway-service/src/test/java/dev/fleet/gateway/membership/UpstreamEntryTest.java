@@ -24,7 +24,7 @@ class UpstreamEntryTest {
 
             assertThat(entry.address()).isEqualTo(new Address("10.0.0.5", 8080, false));
             assertThat(entry.weight()).isEqualTo(1.0);
-            assertThat(entry.id()).isEqualTo("http://10.0.0.5:8080");
+            assertThat(entry.id()).isEqualTo("10.0.0.5:8080");
         }
 
         @Test

@@ -237,5 +237,7 @@ class RoutingTest {
                 .then().statusCode(403);
         given().header("Authorization", CLIENT).get("/admin/pools").then().statusCode(200)
                 .body("pool", org.hamcrest.Matchers.hasItem("web"));
+        given().header("Authorization", CLIENT).get("/admin/membership").then().statusCode(200)
+                .body("enabled", org.hamcrest.Matchers.equalTo(false));
     }
 }

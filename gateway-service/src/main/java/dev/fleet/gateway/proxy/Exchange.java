@@ -1,6 +1,7 @@
 package dev.fleet.gateway.proxy;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import dev.fleet.gateway.balance.Pick;
 import dev.fleet.gateway.pool.Instance;
@@ -41,7 +42,6 @@ final class Exchange implements WaitQueue.Waiter {
     private boolean retried;
     private boolean finished;
     private long queueTimer = -1;
-    private long responseTimer = -1;
     private HttpClientRequest upstream;
     private long bodyBytes;
 
@@ -86,7 +86,7 @@ final class Exchange implements WaitQueue.Waiter {
             return;
         }
         Duration timeout = pool.settings().queueTimeout();
-        queueTimer = proxy.vertx().setTimer(Math.max(1, timeout.toMillis()), id -> {
+        queueTimer = context.owner().setTimer(Math.max(1, timeout.toMillis()), id -> {
             if (pool.waiting().remove(this)) {
                 proxy.metrics().rejected(pool.name(), GatewayProblems.QUEUE_TIMEOUT);
                 fail(503, GatewayProblems.QUEUE_TIMEOUT, "every instance of pool '" + pool.name()
@@ -111,7 +111,7 @@ final class Exchange implements WaitQueue.Waiter {
             return false;
         }
         context.runOnContext(v -> {
-            proxy.vertx().cancelTimer(queueTimer);
+            context.owner().cancelTimer(queueTimer);
             forward(acquired);
         });
         return true;
@@ -133,7 +133,9 @@ final class Exchange implements WaitQueue.Waiter {
                 .setSsl(target.address().ssl())
                 .setURI(route.upstreamUri(request.uri()))
                 .setConnectTimeout(route.connectTimeout().toMillis())
-                .setIdleTimeout(route.idleTimeout().toMillis());
+                // Until the response headers the idle timeout is the request timeout (one timer per
+                // request, Vert.x's own); once they arrive it becomes the route's idle timeout.
+                .setIdleTimeout(Math.max(1, route.requestTimeout().toMillis()));
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         ForwardedHeaders.forRequest(request, requestId, headers);
         options.setHeaders(headers);
@@ -150,14 +152,12 @@ final class Exchange implements WaitQueue.Waiter {
     private void send(HttpClientRequest upstreamRequest, long sentNanos) {
         upstream = upstreamRequest;
         upstreamRequest.response().onComplete(answer -> {
-            proxy.vertx().cancelTimer(responseTimer);
             if (answer.failed()) {
                 upstreamFailed(answer.cause());
             } else {
                 respond(answer.result(), sentNanos);
             }
         });
-        responseTimer = proxy.vertx().setTimer(Math.max(1, route.requestTimeout().toMillis()), id -> timedOut());
         if (!hasBody()) {
             upstreamRequest.end();
             return;
@@ -172,7 +172,6 @@ final class Exchange implements WaitQueue.Waiter {
             bodyBytes += chunk.length();
             if (bodyBytes > maxBodySize) {
                 request.handler(null);
-                proxy.vertx().cancelTimer(responseTimer);
                 tooLarge(); // answers first: finishing resets the upstream request
                 return;
             }
@@ -246,6 +245,7 @@ final class Exchange implements WaitQueue.Waiter {
             retry(refused);
             return;
         }
+        answer.request().idleTimeout(Math.max(1, route.idleTimeout().toMillis()));
         HttpServerResponse response = request.response();
         response.setStatusCode(status);
         if (answer.statusMessage() != null && request.version() != HttpVersion.HTTP_2) {
@@ -271,6 +271,10 @@ final class Exchange implements WaitQueue.Waiter {
 
     private void upstreamFailed(Throwable cause) {
         if (finished) {
+            return;
+        }
+        if (cause instanceof TimeoutException) {
+            timedOut();
             return;
         }
         Instance failed = instance;

@@ -35,17 +35,15 @@ public class ProxyHandler {
     private final SessionRunners sessionRunners;
     private final OutlierEjection outliers;
     private final GatewayMetrics metrics;
-    private final Vertx vertx;
 
     ProxyHandler(GatewayConfig config, Routes routes, Pools pools, SessionRunners sessionRunners,
-            OutlierEjection outliers, GatewayMetrics metrics, Vertx vertx) {
+            OutlierEjection outliers, GatewayMetrics metrics) {
         this.config = config;
         this.routes = routes;
         this.pools = pools;
         this.sessionRunners = sessionRunners;
         this.outliers = outliers;
         this.metrics = metrics;
-        this.vertx = vertx;
     }
 
     /** A {@link ProxyVerticle}'s upstream clients: connections stay on the event loop that uses them. */
@@ -54,10 +52,6 @@ public class ProxyHandler {
 
     int routeCount() {
         return routes.all().size();
-    }
-
-    Vertx vertx() {
-        return vertx;
     }
 
     OutlierEjection outliers() {
@@ -99,7 +93,7 @@ public class ProxyHandler {
             new WebSocketTunnel(this, clients.webSockets(), request, route, pool, requestId).open(new Pick(key, null));
             return;
         }
-        Exchange exchange = new Exchange(this, clients.http(), vertx.getOrCreateContext(), request, route, pool, priority, requestId,
+        Exchange exchange = new Exchange(this, clients.http(), Vertx.currentContext(), request, route, pool, priority, requestId,
                 maxBody);
         if (route.algorithm() != Algorithm.SESSION) {
             exchange.admit(route.algorithm() == Algorithm.CONSISTENT_HASH ? new Pick(key, null) : Pick.ANY);

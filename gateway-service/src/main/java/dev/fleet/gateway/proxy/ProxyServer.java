@@ -1,7 +1,7 @@
 package dev.fleet.gateway.proxy;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.Observes;
@@ -14,56 +14,51 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.ThreadingModel;
+import io.vertx.core.VertxOptions;
 
 /**
- * The proxy listener ({@code fleet.gateway.listener.port}), separate from the admin and metrics port
- * so that no client path can reach {@code /admin} or {@code /q}, and routes own the whole path
- * space. One {@link ProxyVerticle} per event loop, all on the same port (0: any free one).
+ * The proxy listener ({@code fleet.gateway.listener.port}), apart from the admin and metrics port
+ * so that no client path can reach {@code /admin} or {@code /q} and routes own the whole path space.
+ * It runs on a Vert.x of its own with one event loop per {@link ProxyVerticle}: each loop carries
+ * its share of connections (Quarkus's shared Vert.x put all verticles on one loop), and Quarkus's
+ * per-URI HTTP server metrics stay off the proxied traffic (the gateway counts it per pool itself).
  */
 @Singleton
 public class ProxyServer {
 
     private static final Logger LOG = Logger.getLogger(ProxyServer.class);
 
-    private static final int SHARED_RANDOM_PORT = -8000;
-
     private final ProxyHandler handler;
     private final GatewayConfig config;
-    private final Vertx vertx;
-    private final List<String> deployments = new ArrayList<>();
+    private Vertx vertx;
     private volatile int port;
 
-    ProxyServer(ProxyHandler handler, GatewayConfig config, Vertx vertx) {
+    ProxyServer(ProxyHandler handler, GatewayConfig config) {
         this.handler = handler;
         this.config = config;
-        this.vertx = vertx;
     }
 
     void start(@Observes StartupEvent event) throws Exception {
         int loops = config.listener().eventLoops().orElse(2 * Runtime.getRuntime().availableProcessors());
-        // Servers of one Vert.x on the same port share it; for "any free port" Vert.x shares a random
-        // port between servers that ask for the same negative one (Quarkus's own uses -1 in tests).
-        int requested = config.listener().port() == 0 ? SHARED_RANDOM_PORT : config.listener().port();
-        ProxyVerticle first = new ProxyVerticle(handler, config.listener(), requested);
-        deploy(first);
-        port = first.actualPort();
-        for (int i = 1; i < loops; i++) {
-            deploy(new ProxyVerticle(handler, config.listener(), requested));
-        }
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
+        // The verticles' servers share the port; for "any free port" Vert.x shares one random port
+        // between servers asking for the same negative number.
+        int requested = config.listener().port() == 0 ? -1 : config.listener().port();
+        List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
+        vertx.deployVerticle(() -> {
+            ProxyVerticle verticle = new ProxyVerticle(handler, config.listener(), requested);
+            verticles.add(verticle);
+            return verticle;
+        }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        port = verticles.getFirst().actualPort();
         LOG.infof("Proxy listening on %s:%d (%d event loops, %d routes)", config.listener().host(), port, loops,
                 handler.routeCount());
     }
 
-    private void deploy(ProxyVerticle verticle) throws Exception {
-        String id = vertx.deployVerticle(verticle, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        deployments.add(id);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        for (String id : deployments) {
-            vertx.undeploy(id);
+    void stop(@Observes ShutdownEvent event) throws Exception {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.fleet.gateway.proxy;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Header handling between client and upstream: hop-by-hop headers (RFC 9110 §7.6.1, and any the
+ * Connection header names) stay on their own connection; everything else passes byte for byte,
+ * plus {@code X-Forwarded-For/-Proto/-Host/-Port} and a request id.
+ */
+public final class ForwardedHeaders {
+
+    public static final String REQUEST_ID = "X-Request-Id";
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+            "http2-settings");
+
+    private ForwardedHeaders() {
+    }
+
+    /** The client's request id if it sent one (of sane length), else a new one. */
+    public static String requestId(HttpServerRequest request) {
+        String id = request.getHeader(REQUEST_ID);
+        return id != null && !id.isBlank() && id.length() <= 200 ? id : UUID.randomUUID().toString();
+    }
+
+    /** Copies end-to-end headers from {@code from} to {@code to}. */
+    public static void copyEndToEnd(MultiMap from, MultiMap to) {
+        String connection = from.get("Connection");
+        for (var header : from) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && (connection == null || !namedIn(connection, name))) {
+                to.add(header.getKey(), header.getValue());
+            }
+        }
+    }
+
+    /** Headers for the upstream request: the client's end-to-end ones plus the forwarding ones. */
+    public static void forRequest(HttpServerRequest request, String requestId, MultiMap to) {
+        copyEndToEnd(request.headers(), to);
+        String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String prior = request.getHeader("X-Forwarded-For");
+        to.set("X-Forwarded-For", prior == null ? clientIp : prior + ", " + clientIp);
+        to.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
+        String host = request.authority() != null ? request.authority().toString() : request.getHeader("Host");
+        if (host != null) {
+            to.set("X-Forwarded-Host", host);
+            if (!to.contains("Host")) {
+                to.set("Host", host);
+            }
+        }
+        if (request.localAddress() != null) {
+            to.set("X-Forwarded-Port", Integer.toString(request.localAddress().port()));
+        }
+        to.set(REQUEST_ID, requestId);
+    }
+
+    private static boolean namedIn(String connection, String name) {
+        for (String token : connection.split(",")) {
+            if (token.trim().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

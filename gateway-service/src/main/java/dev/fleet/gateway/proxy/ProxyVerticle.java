@@ -1,0 +1,60 @@
+package dev.fleet.gateway.proxy;
+
+import dev.fleet.gateway.config.GatewayConfig;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClientOptions;
+
+/**
+ * One event loop's share of the proxy listener: its server (Vert.x spreads connections over the
+ * verticles listening on the same port) and its own upstream clients, so a request and its upstream
+ * connection stay on one thread.
+ */
+final class ProxyVerticle extends AbstractVerticle {
+
+    private final ProxyHandler handler;
+    private final GatewayConfig.Listener listener;
+    private final int port;
+    private HttpServer server;
+
+    ProxyVerticle(ProxyHandler handler, GatewayConfig.Listener listener, int port) {
+        this.handler = handler;
+        this.listener = listener;
+        this.port = port;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        ProxyHandler.Clients clients = new ProxyHandler.Clients(
+                vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(60)
+                        .setTcpNoDelay(true)
+                        .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(512)),
+                vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+                        .setMaxMessageSize(1 << 24)));
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(listener.host())
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setHttp2ClearTextEnabled(true)
+                .setMaxHeaderSize(listener.maxHeaderSize())
+                .setMaxInitialLineLength(listener.maxInitialLineLength())
+                .setIdleTimeout((int) Math.max(1, listener.idleTimeout().toSeconds()))
+                .setCompressionSupported(false)
+                .setMaxWebSocketFrameSize(1 << 20)
+                .setMaxWebSocketMessageSize(1 << 24);
+        server = vertx.createHttpServer(options)
+                .invalidRequestHandler(handler::handleInvalid)
+                .requestHandler(request -> handler.handle(request, clients));
+        server.listen().<Void>mapEmpty().onComplete(started);
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -76,11 +76,11 @@ public class PickBench {
         for (int i = 0; i < instances; i++) {
             ReportedLoad load = new ReportedLoad(
                     1 + random.nextInt(4),            // capacity 1–4
-                    random.nextInt(95),               // cpu %
-                    random.nextInt(90),               // memory %
-                    random.nextInt(800),              // response ms
-                    random.nextInt(40),               // active connections
-                    random.nextInt(10_000));          // thinking ms
+                    random.nextInt(60),               // cpu %
+                    random.nextInt(50),               // memory %
+                    random.nextInt(300),              // response ms
+                    random.nextInt(20),               // active connections
+                    random.nextInt(2_000));           // thinking ms
             members.add(new Instance(String.format("i-%03d", i), "bench",
                     new Address("127.0.0.1", 20_000 + i, false), "config", load, now));
         }
@@ -103,12 +103,15 @@ public class PickBench {
         avoidingOne = Pick.ANY.avoiding(snapshot.get(snapshot.size() / 2));
 
         double min = Double.MAX_VALUE, maxWeight = 0;
+        int floored = 0, busiest = 0;
         for (int i = 0; i < snapshot.size(); i++) {
             min = Math.min(min, snapshot.weight(i));
             maxWeight = Math.max(maxWeight, snapshot.weight(i));
+            floored += snapshot.weight(i) <= ReportedLoad.MIN_WEIGHT ? 1 : 0;
+            busiest = Math.max(busiest, snapshot.get(i).inFlight());
         }
-        System.out.printf("# pool: %d instances, weights %.3f–%.3f, max concurrency %d%n",
-                snapshot.size(), min, maxWeight, max);
+        System.out.printf("# pool: %d instances, weights %.2f–%.2f (%d at the floor), in flight 0–%d, max concurrency %d%n",
+                snapshot.size(), min, maxWeight, floored, busiest, max);
     }
 
     /** One pick: two weighted draws (binary searches over the cumulative weights) and a compare. */

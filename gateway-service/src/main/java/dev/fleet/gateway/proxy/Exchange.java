@@ -172,9 +172,8 @@ final class Exchange implements WaitQueue.Waiter {
             bodyBytes += chunk.length();
             if (bodyBytes > maxBodySize) {
                 request.handler(null);
-                upstreamRequest.reset();
                 proxy.vertx().cancelTimer(responseTimer);
-                tooLarge();
+                tooLarge(); // answers first: finishing resets the upstream request
                 return;
             }
             upstreamRequest.write(chunk);

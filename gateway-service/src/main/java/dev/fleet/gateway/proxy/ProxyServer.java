@@ -19,13 +19,14 @@ import io.vertx.core.ThreadingModel;
 /**
  * The proxy listener ({@code fleet.gateway.listener.port}), separate from the admin and metrics port
  * so that no client path can reach {@code /admin} or {@code /q}, and routes own the whole path
- * space. One {@link ProxyVerticle} per event loop; the first binds the port (0: any free one), the
- * others share it.
+ * space. One {@link ProxyVerticle} per event loop, all on the same port (0: any free one).
  */
 @Singleton
 public class ProxyServer {
 
     private static final Logger LOG = Logger.getLogger(ProxyServer.class);
+
+    private static final int SHARED_RANDOM_PORT = -8000;
 
     private final ProxyHandler handler;
     private final GatewayConfig config;
@@ -41,11 +42,14 @@ public class ProxyServer {
 
     void start(@Observes StartupEvent event) throws Exception {
         int loops = config.listener().eventLoops().orElse(2 * Runtime.getRuntime().availableProcessors());
-        ProxyVerticle first = new ProxyVerticle(handler, config.listener(), config.listener().port());
+        // Servers of one Vert.x on the same port share it; for "any free port" Vert.x shares a random
+        // port between servers that ask for the same negative one (Quarkus's own uses -1 in tests).
+        int requested = config.listener().port() == 0 ? SHARED_RANDOM_PORT : config.listener().port();
+        ProxyVerticle first = new ProxyVerticle(handler, config.listener(), requested);
         deploy(first);
         port = first.actualPort();
         for (int i = 1; i < loops; i++) {
-            deploy(new ProxyVerticle(handler, config.listener(), port));
+            deploy(new ProxyVerticle(handler, config.listener(), requested));
         }
         LOG.infof("Proxy listening on %s:%d (%d event loops, %d routes)", config.listener().host(), port, loops,
                 handler.routeCount());

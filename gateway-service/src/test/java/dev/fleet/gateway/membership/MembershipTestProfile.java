@@ -1,0 +1,28 @@
+package dev.fleet.gateway.membership;
+
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * session-service running and configured, two configured upstreams in pool {@code static}, and a
+ * membership refresh too long to matter: tests that need a snapshot call {@code runOnce()}, so
+ * anything that arrives without one came through NOTIFY.
+ */
+public class MembershipTestProfile implements QuarkusTestProfile {
+
+    static final String STATIC_POOL = "static";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "fleet.gateway.membership-refresh", "1h",
+                "fleet.gateway.pools." + STATIC_POOL + ".upstreams", "http://127.0.0.1:9001,http://127.0.0.1:9002;weight=2.5");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(SessionServiceResource.class));
+    }
+}

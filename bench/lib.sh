@@ -103,6 +103,18 @@ cpu_ticks() {
   done
   echo "$sum"
 }
+# thread_ticks PID: one line per thread of PID, "tid name ticks" (name with blanks as _).
+thread_ticks() {
+  local f line
+  for f in /proc/"$1"/task/*/stat; do
+    line=$(cat "$f" 2>/dev/null) || continue
+    local name=${line#*(}; name=${name%)*}
+    local rest=${line##*) }
+    # shellcheck disable=SC2086
+    set -- $rest
+    echo "${f//[^0-9]/ } ${name// /_} $((${12} + ${13}))"
+  done | awk '{print $2, $3, $4}'
+}
 # machine_ticks: "busy total" clock ticks of the whole machine since boot (every core).
 machine_ticks() { awk '/^cpu /{b=$2+$3+$4+$7+$8+$9; print b, b+$5+$6; exit}' /proc/stat; }
 

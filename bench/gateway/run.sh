@@ -27,7 +27,7 @@
 # Environment (defaults, quick defaults in brackets):
 #   JAVA_HOME [/usr/lib/jvm/temurin-25-jdk-amd64; else any JDK 21+]
 #   GWB_BASE_PORT [18480]  nginx proxy on it, upstreams +1 and +2, gateway listener +3, its admin port +4
-#   GWB_DURATION [10s|3s]  each measured wrk run     GWB_WARMUP [10s|3s]  the gateway's warm-up run
+#   GWB_DURATION [10s|3s]  each measured wrk run     GWB_WARMUP [20s|5s]  the gateway's warm-up run
 #   GWB_TARGETS ["direct nginx gateway"]  which targets to measure (the gateway is only started if named)
 #   GWB_JAVA_OPTS [-Xmx512m]  JVM options of the gateway (default GC)
 #   GWB_GATEWAY_OPTS  extra -D settings for the gateway
@@ -75,7 +75,7 @@ UP2_PORT=$((BASE_PORT + 2))
 GW_PORT=$((BASE_PORT + 3))
 GW_ADMIN_PORT=$((BASE_PORT + 4))
 DURATION=${GWB_DURATION:-$(q 10s 3s)}
-WARMUP=${GWB_WARMUP:-$(q 10s 3s)}
+WARMUP=${GWB_WARMUP:-$(q 20s 5s)}
 TARGETS=${GWB_TARGETS:-direct nginx gateway}
 JAVA_OPTS=${GWB_JAVA_OPTS:--Xmx512m}
 GATEWAY_OPTS=${GWB_GATEWAY_OPTS:-}
@@ -248,7 +248,7 @@ if want gateway; then
 fi
 
 # ---- measure -------------------------------------------------------------------------------------
-declare -A res cpu
+declare -A res cpu threads_of
 url_of() {
   case $1 in
     direct) echo "http://127.0.0.1:$UP1_PORT/" ;;
@@ -271,6 +271,7 @@ wrk_run() {
   local up0 px0 m0 up1 px1 m1 wrk_cpu
   url=$(url_of "$target")
   secs=${dur%s}
+  [[ $target != gateway ]] || thread_ticks "$svc_pid" >"$TMP/threads-before"
   up0=$(cpu_ticks "$up_pid" ${workers[$up_pid]})
   # shellcheck disable=SC2046
   px0=$(cpu_ticks $(pids_of "$target"))
@@ -283,6 +284,16 @@ wrk_run() {
   # shellcheck disable=SC2046
   px1=$(cpu_ticks $(pids_of "$target"))
   wrk_cpu=$(awk '{printf "%.2f", $1 + $2}' "$TMP/wrk-time")
+  if [[ $target == gateway && -n $key ]]; then
+    # the gateway's threads: each Vert.x event loop on its own (by thread id: /proc keeps only 15
+    # characters of a name, so "vert.x-eventloop-thread-N" loses its N), the others by name
+    thread_ticks "$svc_pid" >"$TMP/threads-after"
+    threads_of[$key]=$(awk -v hz="$CLK_TCK" -v s="$secs" '
+      NR == FNR { before[$1] = $3; next }
+      { name = $2; if (name ~ /^vert\.x-eventloo/) name = "event-loop-tid-" $1; else gsub(/#?[0-9]+$/, "", name); used[name] += $3 - before[$1] }
+      END { for (n in used) if (used[n] > 0) printf "%s %.0f\n", n, 100 * used[n] / hz / s }' \
+      "$TMP/threads-before" "$TMP/threads-after" | sort -k2,2nr | head -n 8 | awk '{printf "%s%s %s %%", (NR > 1 ? ", " : ""), $1, $2}')
+  fi
   printf '### %s -t%s -c%s -d%s %s%s\n%s\n\n' "$target" "$threads" "$conns" "$dur" "$url" "${key:+ ($key)}" "$out" >>"$RAW"
   line=$(grep '^RESULT ' <<<"$out" | tail -n 1)
   [[ -n $line ]] || die "no RESULT line from wrk against $target: $out"
@@ -383,6 +394,9 @@ report() {
       [[ -n ${res[$target-c$conns]:-} && -n ${res[direct-c$conns]:-} ]] || continue
       echo "- throughput $target / direct at -c$conns: $(ratio "$(rps "${res[$target-c$conns]}")" "$(rps "${res[direct-c$conns]}")")"
     done
+  done
+  for key in gateway-c64 gateway-c8; do
+    [[ -z ${threads_of[$key]:-} ]] || echo "- gateway threads' CPU during $key (% of one core): ${threads_of[$key]}"
   done
   ((${#skewed[@]} == 0)) || echo "- SKEWED (a build, bin/test or another benchmark ran during): ${skewed[*]}"
   if [[ -n $jmh_table ]]; then

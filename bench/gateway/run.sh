@@ -11,7 +11,8 @@
 #               pool `bench` with the same two upstreams declared in configuration (app and deep
 #               health layers off: the upstreams are plain nginx), one route `/` → that pool with
 #               the default algorithm (dynamic weighted least-connections).
-#   Each target is loaded with wrk twice: `-t2 -c64` and `-t1 -c8` (light load), GWB_DURATION each,
+#   Each target is loaded with wrk three times: `-t2 -c64`, `-t1 -c8` (the light load of the latency
+#   target) and `-t1 -c1` (one request at a time: no queue anywhere), GWB_DURATION each,
 #   same order every time (direct, nginx, gateway); before them the gateway's JIT is warmed by a
 #   discarded run (GWB_WARMUP at -t2 -c64). Latency percentiles come from wrk itself (a `done`
 #   hook, bench/gateway/report.lua, prints them in µs). Beside each run: the CPU each process group
@@ -21,13 +22,14 @@
 #               counts, in ns/op.
 #
 # Usage: bench/gateway/run.sh [--quick]
-#   The full run takes about 3 minutes on the 2-core reference machine (plus builds, if any).
+#   The full run takes about 4 minutes on the 2-core reference machine (plus builds, if any).
 #   --quick  smoke run: 3 s per wrk run, 3 s warm-up, shorter JMH (about 1.5 minutes).
 #
 # Environment (defaults, quick defaults in brackets):
 #   JAVA_HOME [/usr/lib/jvm/temurin-25-jdk-amd64; else any JDK 21+]
 #   GWB_BASE_PORT [18480]  nginx proxy on it, upstreams +1 and +2, gateway listener +3, its admin port +4
 #   GWB_DURATION [10s|3s]  each measured wrk run     GWB_WARMUP [20s|5s]  the gateway's warm-up run
+#   GWB_LOADS ["2x64 1x8 1x1"]  wrk threads x connections, in this order
 #   GWB_TARGETS ["direct nginx gateway"]  which targets to measure (the gateway is only started if named)
 #   GWB_JAVA_OPTS [-Xmx512m]  JVM options of the gateway (default GC)
 #   GWB_GATEWAY_OPTS  extra -D settings for the gateway
@@ -85,8 +87,10 @@ BUILD=${GWB_BUILD:-0}
 BUILD_WAIT_S=${GWB_BUILD_WAIT_S:-600}
 READY_TIMEOUT_S=90
 CLK_TCK=$(getconf CLK_TCK)
-# (high load, light load): wrk threads and connections
-LOADS=("2 64" "1 8")
+# wrk threads x connections: high load, the light load of the latency target, and one connection
+# (no queueing anywhere: what a proxy adds to one request's time)
+read -r -a LOADS <<<"${GWB_LOADS:-2x64 1x8 1x1}"
+for load in "${LOADS[@]}"; do [[ $load =~ ^[0-9]+x[0-9]+$ ]] || { echo "GWB_LOADS: THREADSxCONNECTIONS, not $load" >&2; exit 2; }; done
 
 # lib.sh: a Maven build, a whole bin/test or .ci/run (their deploy/local/test-stack runs five
 # services without Maven) or another benchmark beside this one skews every figure on 2 cores.
@@ -318,7 +322,7 @@ if want gateway; then
 fi
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 for load in "${LOADS[@]}"; do
-  read -r threads conns <<<"$load"
+  threads=${load%x*} conns=${load#*x}
   for target in direct nginx gateway; do
     want "$target" || continue
     wrk_run "$target" "$threads" "$conns" "$DURATION" "$target-c$conns"
@@ -359,9 +363,9 @@ report() {
   echo
   echo "| target | wrk | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | CPU % proxy / upstreams / wrk · machine busy % |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-  local load threads conns target key line errs c
+  local load threads conns target key line errs c added
   for load in "${LOADS[@]}"; do
-    read -r threads conns <<<"$load"
+    threads=${load%x*} conns=${load#*x}
     for target in direct nginx gateway; do
       key=$target-c$conns
       [[ -n ${res[$key]:-} ]] || continue
@@ -373,7 +377,7 @@ report() {
   done
   echo
   if [[ -n ${res[gateway-c64]:-} && -n ${res[nginx-c64]:-} ]]; then
-    local r64 r8 added added_nginx
+    local r64 r8
     r64=$(ratio "$(rps "${res[gateway-c64]}")" "$(rps "${res[nginx-c64]}")")
     echo "- throughput gateway / nginx at -c64: **$r64** (target ≥ 0.8: $(verdict "$r64" ">=" 0.8))"
     if [[ -n ${res[gateway-c8]:-} && -n ${res[nginx-c8]:-} ]]; then
@@ -381,21 +385,27 @@ report() {
       echo "- throughput gateway / nginx at -c8: $r8"
     fi
   fi
-  if [[ -n ${res[gateway-c8]:-} && -n ${res[direct-c8]:-} ]]; then
-    added=$(awk -v g="$(kv "${res[gateway-c8]}" p99_us)" -v d="$(kv "${res[direct-c8]}" p99_us)" 'BEGIN{ printf "%.3f", (g - d) / 1000 }')
-    echo "- added p99 at -c8, gateway − direct: **$added ms** (target < 1 ms: $(verdict "$added" "<" 1))"
-    if [[ -n ${res[nginx-c8]:-} ]]; then
-      added_nginx=$(awk -v g="$(kv "${res[nginx-c8]}" p99_us)" -v d="$(kv "${res[direct-c8]}" p99_us)" 'BEGIN{ printf "%.3f", (g - d) / 1000 }')
-      echo "- added p99 at -c8, nginx − direct (reference): $added_nginx ms"
+  added() { awk -v g="$(kv "${res[$1]}" "$3")" -v d="$(kv "${res[$2]}" "$3")" 'BEGIN{ printf "%.3f", (g - d) / 1000 }'; }
+  for conns in 8 1; do
+    [[ -n ${res[direct-c$conns]:-} ]] || continue
+    if [[ -n ${res[gateway-c$conns]:-} ]]; then
+      added=$(added "gateway-c$conns" "direct-c$conns" p99_us)
+      if ((conns == 8)); then
+        echo "- added p99 at -c8, gateway − direct: **$added ms** (target < 1 ms: $(verdict "$added" "<" 1)); added p50: $(added gateway-c8 direct-c8 p50_us) ms"
+      else
+        echo "- added p99 at -c$conns, gateway − direct: $added ms; added p50: $(added "gateway-c$conns" "direct-c$conns" p50_us) ms"
+      fi
     fi
-  fi
+    [[ -z ${res[nginx-c$conns]:-} ]] \
+      || echo "- added p99 at -c$conns, nginx − direct (reference): $(added "nginx-c$conns" "direct-c$conns" p99_us) ms; added p50: $(added "nginx-c$conns" "direct-c$conns" p50_us) ms"
+  done
   for target in nginx gateway; do
-    for conns in 64 8; do
+    for conns in 64 8 1; do
       [[ -n ${res[$target-c$conns]:-} && -n ${res[direct-c$conns]:-} ]] || continue
       echo "- throughput $target / direct at -c$conns: $(ratio "$(rps "${res[$target-c$conns]}")" "$(rps "${res[direct-c$conns]}")")"
     done
   done
-  for key in gateway-c64 gateway-c8; do
+  for key in gateway-c64 gateway-c8 gateway-c1; do
     [[ -z ${threads_of[$key]:-} ]] || echo "- gateway threads' CPU during $key (% of one core): ${threads_of[$key]}"
   done
   ((${#skewed[@]} == 0)) || echo "- SKEWED (a build, bin/test or another benchmark ran during): ${skewed[*]}"

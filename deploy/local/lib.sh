@@ -136,6 +136,9 @@ fleet_running_pid() {
 }
 
 # Ports the scaler's process backend gives the runners it starts: base port + 200 … + 299.
+# The gateway's proxy listener (client traffic; its admin API is on its service port).
+fleet_proxy_port() { echo "${FLEET_LOCAL_PROXY_PORT:-$((FLEET_LOCAL_BASE_PORT - 80))}"; }
+
 fleet_scaled_ports() { echo "$((FLEET_LOCAL_BASE_PORT + 200))-$((FLEET_LOCAL_BASE_PORT + 299))"; }
 
 # PIDs of runners the scaler started for this stack: fleet-runner processes on its scaled ports. Found by

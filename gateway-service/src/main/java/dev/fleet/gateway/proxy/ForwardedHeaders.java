@@ -3,6 +3,7 @@ package dev.fleet.gateway.proxy;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,7 +27,18 @@ public final class ForwardedHeaders {
     /** The client's request id if it sent one (of sane length), else a new one. */
     public static String requestId(HttpServerRequest request) {
         String id = request.getHeader(REQUEST_ID);
-        return id != null && !id.isBlank() && id.length() <= 200 ? id : UUID.randomUUID().toString();
+        return id != null && !id.isBlank() && id.length() <= 200 ? id : newRequestId();
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's own generator: an id needs to be unique, not
+     * unguessable, and {@link UUID#randomUUID} would make every event loop share one SecureRandom.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(high, low).toString();
     }
 
     /** Copies end-to-end headers from {@code from} to {@code to}. */

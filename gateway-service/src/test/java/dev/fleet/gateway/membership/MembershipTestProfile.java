@@ -13,10 +13,19 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 public class MembershipTestProfile implements QuarkusTestProfile {
 
     static final String STATIC_POOL = "static";
+    /**
+     * Session routing's pool: new each run, since session-service's database outlives the tests, and the
+     * same in the profile and the test (they live in different class loaders, so not a random value).
+     */
+    static final String SESSION_POOL = "gw-sessions-" + ProcessHandle.current().pid();
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
+                "fleet.gateway.routes.by-session.pool", SESSION_POOL,
+                "fleet.gateway.routes.by-session.path-prefix", "/s",
+                "fleet.gateway.routes.by-session.strip-prefix", "true",
+                "fleet.gateway.routes.by-session.algorithm", "session",
                 "fleet.gateway.membership-refresh", "1h",
                 "fleet.gateway.pools." + STATIC_POOL + ".upstreams", "http://127.0.0.1:9001,http://127.0.0.1:9002;weight=2.5");
     }

@@ -22,7 +22,10 @@ final class SessionServiceApi {
     }
 
     static Runner register(String pool, double weight) {
-        String endpoint = "http://127.0.0.1:" + (20000 + (int) (Math.random() * 10000));
+        return register(pool, weight, "http://127.0.0.1:" + (20000 + (int) (Math.random() * 10000)));
+    }
+
+    static Runner register(String pool, double weight, String endpoint) {
         var registered = as("test-runner-token").body(Map.of("pool", pool, "endpoint", endpoint, "maxSessions", 4,
                 "weight", weight)).post("/runners").then().statusCode(201).extract().jsonPath();
         return new Runner(registered.getString("runner.id"), registered.getString("token"), pool, endpoint);
@@ -44,6 +47,12 @@ final class SessionServiceApi {
     static String createSession(String pool) {
         return as("test-client-token").body(Map.of("pool", pool, "labels", Map.of(), "owner", "gateway-test",
                 "kind", "human")).post("/sessions").then().statusCode(202).extract().jsonPath().getString("target");
+    }
+
+    /** The id of the runner session-service placed {@code session} on. */
+    static String runnerOfSession(String session) {
+        return as("test-client-token").get("/sessions/" + session).then().statusCode(200).extract().jsonPath()
+                .getString("runnerId");
     }
 
     private static RequestSpecification asRunner(Runner runner) {

@@ -141,6 +141,13 @@ final class Exchange implements WaitQueue.Waiter {
         options.setHeaders(headers);
         long sentNanos = System.nanoTime();
         client.request(options).onComplete(ready -> {
+            if (finished) {
+                // the client left while the connection was being made
+                if (ready.succeeded()) {
+                    ready.result().reset();
+                }
+                return;
+            }
             if (ready.failed()) {
                 connectFailed(ready.cause());
             } else {
@@ -231,6 +238,10 @@ final class Exchange implements WaitQueue.Waiter {
     }
 
     private void respond(HttpClientResponse answer, long sentNanos) {
+        if (finished) {
+            answer.request().reset(); // the client left before the answer came
+            return;
+        }
         double latencyMs = (System.nanoTime() - sentNanos) / 1e6;
         int status = answer.statusCode();
         boolean failed = status >= 500;

@@ -65,19 +65,20 @@ public class PoolAdminResource {
     @Path("/{pool}/instances/{instance}/drain")
     @RolesAllowed(FleetRole.ADMIN)
     public InstanceView drain(@PathParam("pool") String poolName, @PathParam("instance") String id) {
-        Pool pool = pool(poolName);
-        Instance instance = instance(pool, id);
-        instance.drainByAdmin(true);
-        return refreshed(pool, instance);
+        return drainByAdmin(poolName, id, true);
     }
 
     @DELETE
     @Path("/{pool}/instances/{instance}/drain")
     @RolesAllowed(FleetRole.ADMIN)
     public InstanceView undrain(@PathParam("pool") String poolName, @PathParam("instance") String id) {
+        return drainByAdmin(poolName, id, false);
+    }
+
+    private InstanceView drainByAdmin(String poolName, String id, boolean draining) {
         Pool pool = pool(poolName);
         Instance instance = instance(pool, id);
-        instance.drainByAdmin(false);
+        instance.drainByAdmin(draining);
         return refreshed(pool, instance);
     }
 

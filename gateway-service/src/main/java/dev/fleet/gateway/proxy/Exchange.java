@@ -9,7 +9,6 @@ import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.WaitQueue;
 import dev.fleet.gateway.route.Route;
 import io.vertx.core.Context;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -133,12 +132,9 @@ final class Exchange implements WaitQueue.Waiter {
                 .setSsl(target.address().ssl())
                 .setURI(route.upstreamUri(request.uri()))
                 .setConnectTimeout(route.connectTimeout().toMillis())
-                // Until the response headers the idle timeout is the request timeout (one timer per
-                // request, Vert.x's own); once they arrive it becomes the route's idle timeout.
+                // Vert.x's own per-request timer, cancelled when the response headers arrive: the
+                // request timeout. (Re-arming it afterwards would leak: nothing cancels it at the end.)
                 .setIdleTimeout(Math.max(1, route.requestTimeout().toMillis()));
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        ForwardedHeaders.forRequest(request, requestId, headers);
-        options.setHeaders(headers);
         long sentNanos = System.nanoTime();
         client.request(options).onComplete(ready -> {
             if (finished) {
@@ -158,6 +154,7 @@ final class Exchange implements WaitQueue.Waiter {
 
     private void send(HttpClientRequest upstreamRequest, long sentNanos) {
         upstream = upstreamRequest;
+        ForwardedHeaders.forRequest(request, requestId, upstreamRequest.headers());
         upstreamRequest.response().onComplete(answer -> {
             if (answer.failed()) {
                 upstreamFailed(answer.cause());
@@ -256,7 +253,6 @@ final class Exchange implements WaitQueue.Waiter {
             retry(refused);
             return;
         }
-        answer.request().idleTimeout(Math.max(1, route.idleTimeout().toMillis()));
         HttpServerResponse response = request.response();
         response.setStatusCode(status);
         if (answer.statusMessage() != null && request.version() != HttpVersion.HTTP_2) {
@@ -264,11 +260,55 @@ final class Exchange implements WaitQueue.Waiter {
         }
         ForwardedHeaders.copyEndToEnd(answer.headers(), response.headers());
         response.headers().set(ForwardedHeaders.REQUEST_ID, requestId);
-        if (answer.getHeader("Content-Length") == null && request.version() == HttpVersion.HTTP_1_1) {
+        long length = contentLength(answer.getHeader("Content-Length"));
+        if (length < 0 && request.version() == HttpVersion.HTTP_1_1) {
             response.setChunked(true);
         }
         proxy.metrics().answered(pool.name(), instance, status, System.nanoTime() - arrivedNanos);
-        answer.pipeTo(response).onComplete(done -> finish(done.succeeded()));
+        relay(answer, response, length);
+    }
+
+    /**
+     * Streams the upstream's body to the client as it comes, with back-pressure. A body of known
+     * length ends with its last chunk ({@code end(chunk)}: headers, body and end leave in one write for
+     * the common small answer); any other chunk is written at once, so streams are never held back.
+     */
+    private void relay(HttpClientResponse answer, HttpServerResponse response, long length) {
+        long[] received = {0};
+        answer.handler(chunk -> {
+            if (response.closed()) {
+                finish(false);
+                return;
+            }
+            received[0] += chunk.length();
+            if (received[0] == length) {
+                response.end(chunk);
+                return;
+            }
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                answer.pause();
+                response.drainHandler(v -> answer.resume());
+            }
+        });
+        answer.exceptionHandler(error -> finish(false));
+        answer.endHandler(v -> {
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+            finish(!response.closed());
+        });
+    }
+
+    private static long contentLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private void timedOut() {

@@ -1,7 +1,6 @@
 package dev.fleet.gateway.proxy;
 
-import java.util.Locale;
-import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,9 +16,11 @@ public final class ForwardedHeaders {
 
     public static final String REQUEST_ID = "X-Request-Id";
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "http2-settings");
+
+    private static final String[] NONE = {};
 
     private ForwardedHeaders() {
     }
@@ -44,12 +45,24 @@ public final class ForwardedHeaders {
     /** Copies end-to-end headers from {@code from} to {@code to}. */
     public static void copyEndToEnd(MultiMap from, MultiMap to) {
         String connection = from.get("Connection");
+        // "Connection: keep-alive" (the common case) names only a header that is hop-by-hop anyway
+        String[] named = connection == null || hopByHop(connection.trim()) ? NONE : connection.split(",");
         for (var header : from) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && (connection == null || !namedIn(connection, name))) {
-                to.add(header.getKey(), header.getValue());
+            String name = header.getKey();
+            if (!hopByHop(name) && !namedIn(named, name)) {
+                to.add(name, header.getValue());
             }
         }
+    }
+
+    /** Without lower-casing every header name of every request: compare only where the length fits. */
+    private static boolean hopByHop(String name) {
+        for (String hop : HOP_BY_HOP) {
+            if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Headers for the upstream request: the client's end-to-end ones plus the forwarding ones. */
@@ -72,8 +85,8 @@ public final class ForwardedHeaders {
         to.set(REQUEST_ID, requestId);
     }
 
-    private static boolean namedIn(String connection, String name) {
-        for (String token : connection.split(",")) {
+    private static boolean namedIn(String[] named, String name) {
+        for (String token : named) {
             if (token.trim().equalsIgnoreCase(name)) {
                 return true;
             }

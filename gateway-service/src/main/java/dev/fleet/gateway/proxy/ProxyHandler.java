@@ -54,6 +54,12 @@ public class ProxyHandler {
         return routes.all().size();
     }
 
+    /** Upstream connections idle this long close (ending a stalled stream): the longest route idle timeout. */
+    Duration upstreamIdleTimeout() {
+        return routes.all().stream().map(Route::idleTimeout).max(Duration::compareTo)
+                .orElse(Duration.ofSeconds(300));
+    }
+
     OutlierEjection outliers() {
         return outliers;
     }

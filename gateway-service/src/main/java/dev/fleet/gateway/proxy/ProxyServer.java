@@ -41,7 +41,7 @@ public class ProxyServer {
     void start(@Observes StartupEvent event) throws Exception {
         int loops = config.listener().eventLoops().orElse(2 * Runtime.getRuntime().availableProcessors());
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1));
+                .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
         // The verticles' servers share the port; for "any free port" Vert.x shares one random port
         // between servers asking for the same negative number.
         int requested = config.listener().port() == 0 ? -1 : config.listener().port();
@@ -52,8 +52,8 @@ public class ProxyServer {
             return verticle;
         }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         port = verticles.getFirst().actualPort();
-        LOG.infof("Proxy listening on %s:%d (%d event loops, %d routes)", config.listener().host(), port, loops,
-                handler.routeCount());
+        LOG.infof("Proxy listening on %s:%d (%d event loops, %s transport, %d routes)", config.listener().host(), port,
+                loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO", handler.routeCount());
     }
 
     void stop(@Observes ShutdownEvent event) throws Exception {

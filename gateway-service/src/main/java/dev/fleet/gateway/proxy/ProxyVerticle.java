@@ -33,6 +33,7 @@ final class ProxyVerticle extends AbstractVerticle {
                 vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(60)
+                        .setIdleTimeout((int) Math.max(1, handler.upstreamIdleTimeout().toSeconds()))
                         .setTcpNoDelay(true)
                         .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(512)),
                 vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)

@@ -12,6 +12,28 @@
 #   bench_on_exit()             a function run on any exit after the service is stopped (other processes, temp files)
 
 say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# ---- the start every run.sh with a --quick mode shares -------------------------------------------
+# bench_start "$@": --quick sets QUICK=1, --help prints the script's header comment (up to its `set`
+# line); then a JDK 21+ (Temurin 25 if JAVA_HOME is unset and it is installed) in JAVA, and
+# deploy/local/lib.sh's settings (FLEET_DB_*) and functions.
+bench_start() {
+  QUICK=0
+  local arg
+  for arg in "$@"; do
+    case $arg in
+      --quick) QUICK=1 ;;
+      -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+      *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    esac
+  done
+  [[ -n ${JAVA_HOME:-} || ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  # shellcheck source=../deploy/local/lib.sh
+  source "$ROOT/deploy/local/lib.sh"
+  fleet_pick_jdk
+  JAVA=$JAVA_HOME/bin/java
+}
+q() { if (( QUICK )); then echo "$2"; else echo "$1"; fi; }   # q FULL QUICK
 die() { say "error: $*"; exit 1; }
 
 # ---- psql (TCP to the configured host, bounded by timeout T, default 900 s) ---------------------

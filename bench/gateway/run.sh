@@ -54,21 +54,9 @@ RAW=$OUT/gateway-raw.txt
 SVC_LOG=$OUT/gateway-service.log
 APP=$OUT/gateway-app
 
-QUICK=0
-for arg in "$@"; do
-  case $arg in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -eEuo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
-  esac
-done
-q() { if (( QUICK )); then echo "$2"; else echo "$1"; fi; }   # q FULL QUICK
-
-[[ -n ${JAVA_HOME:-} || ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-# shellcheck source=../../deploy/local/lib.sh
-source "$ROOT/deploy/local/lib.sh"
-fleet_pick_jdk
-JAVA=$JAVA_HOME/bin/java
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+bench_start "$@"
 
 BASE_PORT=${GWB_BASE_PORT:-18480}
 PROXY_PORT=$BASE_PORT
@@ -96,8 +84,6 @@ for load in "${LOADS[@]}"; do [[ $load =~ ^[0-9]+x[0-9]+$ ]] || { echo "GWB_LOAD
 # services without Maven) or another benchmark beside this one skews every figure on 2 cores.
 BENCH_OTHERS='bench/(startup\.sh|queue/run\.sh|session/run\.sh|scaler/run\.sh)'
 BUILD_PATTERN='org\.codehaus\.plexus\.classworlds|/bin/test( |$)|\.ci/run|deploy/local/test-stack'
-# shellcheck source=../lib.sh
-source "$ROOT/bench/lib.sh"
 trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
 
 want() { [[ " $TARGETS " == *" $1 "* ]]; }

@@ -64,21 +64,9 @@ SESSION_LOG=$OUT/scaler-session-service.log
 SVC_LOG=$OUT/scaler-service.log            # the scaler's (lib.sh's name for the measured service's log)
 ROUNDS_LOG=$OUT/scaler-service-rounds.log  # the scaler restarted for phase 2b
 
-QUICK=0
-for arg in "$@"; do
-  case $arg in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -eEuo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
-  esac
-done
-q() { if (( QUICK )); then echo "$2"; else echo "$1"; fi; }   # q FULL QUICK
-
-[[ -n ${JAVA_HOME:-} || ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-# shellcheck source=../../deploy/local/lib.sh
-source "$ROOT/deploy/local/lib.sh"
-fleet_pick_jdk
-JAVA=$JAVA_HOME/bin/java
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+bench_start "$@"
 
 DB=${FLEET_BENCH_DB:-fleet_bench}
 PGHOST_=$FLEET_DB_HOST
@@ -110,8 +98,6 @@ CLK_TCK=$(getconf CLK_TCK)
 
 BENCH_OTHERS='bench/(startup\.sh|queue/run\.sh|session/run\.sh)'
 BENCH_SCHEMA=scaler
-# shellcheck source=../lib.sh
-source "$ROOT/bench/lib.sh"
 trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
 # Beside a Maven build, wait for a whole bin/test (or .ci/run) run: after Maven it runs
 # deploy/local/test-stack, five services and two runners without Maven, which lib.sh's check does
@@ -128,17 +114,7 @@ for tool in psql curl; do command -v $tool >/dev/null || die "$tool is needed"; 
 
 # ---- processes: three services, and the instances the process backend starts -------------------
 queue_pid="" session_pid=""
-# stop_pid PID NAME: SIGTERM, up to 15 s, then SIGKILL.
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && { say "$2 (pid $pid) ignores SIGTERM: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; }
-  fi
-  wait "$pid" 2>/dev/null || true
-}
+# stop_pid (bench/lib.sh) stops each by PID.
 # The process backend's instances outlive the scaler on purpose. Each wrote "<pid> <time>" to the
 # stamp file when it started and then exec'd with argv[0] "scaler-bench-instance": a PID from the
 # file is signalled only while its command line still says so (a recycled PID is left alone).

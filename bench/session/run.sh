@@ -49,21 +49,9 @@ SVC_LOG=$OUT/session-service.log
 RESULTS=$OUT/session-results.md
 RAW=$OUT/session-raw.txt
 
-QUICK=0
-for arg in "$@"; do
-  case $arg in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
-  esac
-done
-q() { if (( QUICK )); then echo "$2"; else echo "$1"; fi; }   # q FULL QUICK
-
-[[ -n ${JAVA_HOME:-} || ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-# shellcheck source=../../deploy/local/lib.sh
-source "$ROOT/deploy/local/lib.sh"
-fleet_pick_jdk
-JAVA=$JAVA_HOME/bin/java
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+bench_start "$@"
 
 PORT=${SB_PORT:-18182}
 DB=${FLEET_BENCH_DB:-fleet_bench}
@@ -96,8 +84,6 @@ EV_POOL=bench-events
 
 BENCH_OTHERS='bench/(startup\.sh|queue/run\.sh)'
 BENCH_SCHEMA=session
-# shellcheck source=../lib.sh
-source "$ROOT/bench/lib.sh"
 trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
 
 for tool in psql pgbench curl; do command -v $tool >/dev/null || die "$tool is needed"; done

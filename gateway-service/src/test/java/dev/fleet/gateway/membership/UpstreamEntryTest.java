@@ -53,7 +53,7 @@ class UpstreamEntryTest {
             List<Instance> instances = ConfiguredUpstreams.instancesOf("web",
                     List.of("http://a:1", "http://b:2;weight=3"), 0);
 
-            assertThat(instances).extracting(Instance::id).containsExactly("http://a:1", "http://b:2");
+            assertThat(instances).extracting(Instance::id).containsExactly("a:1", "b:2");
             assertThat(instances).extracting(instance -> instance.reported().capacity()).containsExactly(1.0, 3.0);
             assertThat(instances).extracting(Instance::source).containsOnly("config");
             assertThat(instances).extracting(Instance::pool).containsOnly("web");

@@ -195,7 +195,15 @@ final class Exchange implements WaitQueue.Waiter {
         if (length != null) {
             return !length.equals("0");
         }
-        return request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : request.getHeader("Transfer-Encoding") != null;
+        if (request.version() != HttpVersion.HTTP_2) {
+            return request.getHeader("Transfer-Encoding") != null;
+        }
+        // HTTP/2 says nothing before the stream ends (the request is paused until then); forwarding
+        // an empty chunked body with a GET would make many upstreams close the connection.
+        return switch (request.method().name()) {
+            case "GET", "HEAD", "OPTIONS", "DELETE", "TRACE" -> false;
+            default -> true;
+        };
     }
 
     /** Retry only what can be replayed: an idempotent method without a body, once, within the budget. */

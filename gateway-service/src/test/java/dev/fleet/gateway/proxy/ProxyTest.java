@@ -249,6 +249,13 @@ class ProxyTest {
                         webSocket.request(1);
                         return null;
                     }
+                }).exceptionally(error -> {
+                    // say what the gateway answered instead of 101
+                    if (error.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                        throw new AssertionError("handshake refused: " + refused.getResponse().statusCode() + " "
+                                + refused.getResponse().body(), error);
+                    }
+                    throw new AssertionError(error);
                 }).get(5, TimeUnit.SECONDS);
         socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
         socket.sendText("again", true).get(5, TimeUnit.SECONDS);

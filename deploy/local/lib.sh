@@ -147,7 +147,7 @@ fleet_scaled_runner_pids() {
   local cmdline pid port first=$((FLEET_LOCAL_BASE_PORT + 200)) last=$((FLEET_LOCAL_BASE_PORT + 299))
   for cmdline in /proc/[0-9]*/cmdline; do
     pid=${cmdline#/proc/}; pid=${pid%/cmdline}
-    port=$(tr '\0' ' ' <"$cmdline" 2>/dev/null | sed -nE "s#.*-jar $FLEET_RUNNER_JAR .*--port ([0-9]+).*#\1#p")
+    port=$(tr '\0' ' ' 2>/dev/null <"$cmdline" | sed -nE "s#.*-jar $FLEET_RUNNER_JAR .*--port ([0-9]+).*#\1#p")
     [[ -n $port ]] && (( port >= first && port <= last )) && echo "$pid"
   done
   return 0

@@ -69,17 +69,19 @@ trap bench_cleanup EXIT
 trap 'say interrupted; exit 130' INT
 trap 'say terminated; exit 143' TERM
 
-# await_ready URL NAME: waits until the started service (svc_pid) answers ready, or dies with its log.
-await_ready() {
+# await_up URL NAME PID LOG: until the service answers ready; dies with the end of its log otherwise.
+await_up() {
   local i
   for ((i = 0; ; i++)); do
     curl -fs -o /dev/null --max-time 2 "$1/q/health/ready" && break
-    kill -0 "$svc_pid" 2>/dev/null || { tail -n 40 "$SVC_LOG" >&2; die "$2 exited before it was ready"; }
-    (( i < READY_TIMEOUT_S * 5 )) || { tail -n 40 "$SVC_LOG" >&2; die "$2 not ready in ${READY_TIMEOUT_S} s"; }
+    kill -0 "$3" 2>/dev/null || { tail -n 40 "$4" >&2; die "$2 exited before it was ready"; }
+    (( i < READY_TIMEOUT_S * 5 )) || { tail -n 40 "$4" >&2; die "$2 not ready in ${READY_TIMEOUT_S} s"; }
     sleep 0.2
   done
-  say "ready (pid $svc_pid)"
+  say "  $2 ready (pid $3)"
 }
+# await_ready URL NAME: the same for the measured service (svc_pid, SVC_LOG).
+await_ready() { await_up "$1" "$2" "$svc_pid" "$SVC_LOG"; }
 
 # ---- builds and other benchmarks beside us skew every figure on 2 cores ------------------------
 # The others in BENCH_OTHERS reset database DB: they must never run at the same time as this one.

@@ -155,17 +155,6 @@ start_svc() {
       -jar "$app/quarkus-run.jar" >"$log" 2>&1 </dev/null) &
   printf -v "$var" '%s' "$!"
 }
-# await_up URL NAME PID LOG: until the service answers ready; dies with the end of its log otherwise.
-await_up() {
-  local i
-  for ((i = 0; ; i++)); do
-    curl -fs -o /dev/null --max-time 2 "$1/q/health/ready" && break
-    kill -0 "$3" 2>/dev/null || { tail -n 40 "$4" >&2; die "$2 exited before it was ready"; }
-    (( i < READY_TIMEOUT_S * 5 )) || { tail -n 40 "$4" >&2; die "$2 not ready in ${READY_TIMEOUT_S} s"; }
-    sleep 0.2
-  done
-  say "  $2 ready (pid $3)"
-}
 start_scaler() {   # start_scaler LOG
   SVC_LOG=$1
   start_svc svc_pid scaler-service "$CAPP" "$SCALER_PORT" "$SVC_LOG" \

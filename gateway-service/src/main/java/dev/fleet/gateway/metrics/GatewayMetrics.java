@@ -70,11 +70,24 @@ public class GatewayMetrics {
     /** An upstream answered with {@code status}; {@code nanos} since the request arrived. */
     public void answered(String pool, Instance instance, int status, long nanos) {
         int statusClass = Math.min(4, Math.max(0, status / 100 - 1));
-        requests.computeIfAbsent(instance, this::requestCounters)[statusClass].increment();
-        latency.computeIfAbsent(pool, p -> Timer.builder("fleet_gateway_request_seconds")
+        // get first: computeIfAbsent would allocate its function on every request
+        Counter[] counters = requests.get(instance);
+        if (counters == null) {
+            counters = requests.computeIfAbsent(instance, this::requestCounters);
+        }
+        counters[statusClass].increment();
+        Timer timer = latency.get(pool);
+        if (timer == null) {
+            timer = latency.computeIfAbsent(pool, this::latencyTimer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer latencyTimer(String pool) {
+        return Timer.builder("fleet_gateway_request_seconds")
                 .description("Time from a request's arrival to its upstream's response headers")
-                .tags("pool", p).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
-                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+                .tags("pool", pool).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
     }
 
     private Counter[] requestCounters(Instance instance) {

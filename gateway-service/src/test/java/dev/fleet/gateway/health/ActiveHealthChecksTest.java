@@ -10,9 +10,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +19,9 @@ import dev.fleet.gateway.pool.Instance;
 import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.Pools;
 import dev.fleet.gateway.pool.ReportedLoad;
+import dev.fleet.gateway.testing.TestUpstream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Vertx;
 
 /** Active checks of pool {@code hc} against real local upstreams, with the intervals of {@link ShortHealthIntervalsProfile}. */
 @QuarkusTest
@@ -31,7 +29,6 @@ import io.vertx.core.Vertx;
 class ActiveHealthChecksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static Vertx upstreams;
 
     @Inject
     Pools pools;
@@ -39,22 +36,12 @@ class ActiveHealthChecksTest {
     @Inject
     ActiveHealthChecks checks;
 
-    private FakeUpstream upstream;
+    private TestUpstream upstream;
     private Pool pool;
-
-    @BeforeAll
-    static void startUpstreams() {
-        upstreams = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopUpstreams() {
-        upstreams.close().toCompletionStage().toCompletableFuture().join();
-    }
 
     @BeforeEach
     void startUpstream() throws Exception {
-        upstream = FakeUpstream.start(upstreams);
+        upstream = new TestUpstream("checked");
         pool = pools.pool(ShortHealthIntervalsProfile.CHECKED);
     }
 

@@ -1,6 +1,5 @@
 package dev.fleet.gateway.health;
 
-import dev.fleet.gateway.testing.TestPools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleet.gateway.pool.Instance;
 import dev.fleet.gateway.pool.Pool;
+import dev.fleet.gateway.testing.TestPools;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The ejection rules on a real {@link Pool}, without Quarkus (no timers: sweeps are called directly). */

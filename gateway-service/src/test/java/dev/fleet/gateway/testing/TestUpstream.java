@@ -17,7 +17,9 @@ import io.vertx.core.json.JsonObject;
  * {@code /echo} answers the request as JSON (method, uri, headers, body, the server's name);
  * {@code /slow?ms=} answers later; {@code /sse?count=&intervalMs=} streams events;
  * {@code /status?code=} answers that code; {@code /ws} echoes WebSocket messages; {@code /health}
- * answers {@link #healthStatus}; any other path answers 200 with the name.
+ * answers what {@link #answerHealth} set (after {@link #delayHealth}); any other path answers 200 with
+ * the name. {@link #seen} keeps the requests the tests send (not health checks); {@link #requests}
+ * counts every URI, health checks included.
  */
 public final class TestUpstream implements AutoCloseable {
 
@@ -32,7 +34,10 @@ public final class TestUpstream implements AutoCloseable {
     private final Vertx vertx = UPSTREAMS;
     private final HttpServer server;
     public final List<Seen> seen = new CopyOnWriteArrayList<>();
-    public volatile int healthStatus = 200;
+    private final List<String> uris = new CopyOnWriteArrayList<>();
+    private volatile int healthStatus = 200;
+    private volatile String healthBody = new JsonObject().put("status", "ok").encode();
+    private volatile long healthDelayMs;
     /** Answer every request with this status instead (0: behave normally). */
     public volatile int forcedStatus;
 
@@ -66,7 +71,27 @@ public final class TestUpstream implements AutoCloseable {
         return seen.size();
     }
 
+    public void answerHealth(int status, String body) {
+        this.healthStatus = status;
+        this.healthBody = body;
+    }
+
+    public void delayHealth(long ms) {
+        this.healthDelayMs = ms;
+    }
+
+    /** Requests so far, health checks included, whose URI is exactly this. */
+    public long requests(String uri) {
+        return uris.stream().filter(uri::equals).count();
+    }
+
+    /** Every URI requested so far, health checks included. */
+    public List<String> requested() {
+        return List.copyOf(uris);
+    }
+
     private void handle(HttpServerRequest request) {
+        uris.add(request.uri());
         if (!request.path().equals("/health")) {
             seen.add(new Seen(request.method().name(), request.uri(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers())));
         }
@@ -75,9 +100,7 @@ public final class TestUpstream implements AutoCloseable {
             return;
         }
         switch (request.path()) {
-            case "/health" -> request.response().setStatusCode(healthStatus)
-                    .putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("status", healthStatus == 200 ? "ok" : "failing").encode());
+            case "/health" -> health(request);
             case "/echo" -> request.body().onSuccess(body -> echo(request, body));
             case "/slow" -> vertx.setTimer(Long.parseLong(request.getParam("ms", "100")),
                     id -> request.response().end(name));
@@ -86,6 +109,18 @@ public final class TestUpstream implements AutoCloseable {
             case "/sse" -> sse(request, Integer.parseInt(request.getParam("count", "3")),
                     Long.parseLong(request.getParam("intervalMs", "200")));
             default -> request.response().end(name);
+        }
+    }
+
+    private void health(HttpServerRequest request) {
+        int status = healthStatus;
+        String body = healthBody;
+        Runnable answer = () -> request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body);
+        if (healthDelayMs > 0) {
+            vertx.setTimer(healthDelayMs, id -> answer.run());
+        } else {
+            answer.run();
         }
     }
 

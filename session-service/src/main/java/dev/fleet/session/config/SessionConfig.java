@@ -27,6 +27,9 @@ public interface SessionConfig {
     /** Idle auto-pause and its hysteresis. */
     Idle idle();
 
+    /** The runner channel: one WebSocket per runner (docs/runner-protocol.md). */
+    RunnerChannel channel();
+
     /** Most sessions one listing returns (400 beyond). */
     @WithDefault("1000")
     int maxSessionsPerQuery();
@@ -238,5 +241,27 @@ public interface SessionConfig {
         /** How often idle sessions are looked for. */
         @WithDefault("1s")
         Duration interval();
+    }
+
+    interface RunnerChannel {
+        /** A pushed operation not acknowledged this long is sent again on the same socket. */
+        @WithDefault("5s")
+        Duration ackTimeout();
+
+        /** How often the service pings an open socket. */
+        @WithDefault("15s")
+        Duration pingInterval();
+
+        /** A socket silent this long (no message, no pong) is closed; the runner reconnects or polls. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** Open channels one replica holds; more get 503 at the handshake. */
+        @WithDefault("10000")
+        int maxChannels();
+
+        /** Largest message a runner may send, in bytes (the message is refused with 413). */
+        @WithDefault("262144")
+        int maxMessageBytes();
     }
 }

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
+import dev.fleet.platform.notify.Channel;
 import dev.fleet.platform.time.Timestamps;
 import dev.fleet.session.session.SessionTx;
 import io.smallrye.mutiny.Uni;
@@ -56,7 +57,20 @@ public class OperationStore {
     public Uni<OperationView> insert(SessionTx tx, OperationKind kind, UUID target, UUID runner, JsonObject metadata,
             Instant deadline) {
         return tx.conn().preparedQuery(INSERT).execute(Tuple.from(new Object[] { UUID.randomUUID(), kind.name(), target,
-                runner, metadata, Timestamps.param(tx.now()), Timestamps.param(deadline) })).map(OperationStore::one);
+                runner, metadata, Timestamps.param(tx.now()), Timestamps.param(deadline) }))
+                .map(rows -> announce(tx, one(rows)));
+    }
+
+    /**
+     * Tells the replica holding the runner's channel (any replica may) that work waits for it:
+     * {@code {"event": "operation", "runner", "operation"}} on {@code fleet_session}, sent at commit.
+     */
+    private static OperationView announce(SessionTx tx, OperationView op) {
+        if (op.runnerId() != null && !op.done()) {
+            tx.notifications().add(Channel.SESSION, new JsonObject().put("event", "operation")
+                    .put("runner", op.runnerId().toString()).put("operation", op.id().toString()));
+        }
+        return op;
     }
 
     public Uni<Optional<OperationView>> find(io.vertx.mutiny.sqlclient.SqlClient client, UUID id) {
@@ -95,7 +109,7 @@ public class OperationStore {
     /** Hands an operation to a runner with a fresh deadline (a pending session's start, once placed). */
     public Uni<OperationView> assign(SessionTx tx, UUID id, UUID runner, Instant deadline, JsonObject metadata) {
         return tx.conn().preparedQuery(ASSIGN).execute(Tuple.of(id, runner, Timestamps.param(deadline),
-                Timestamps.param(tx.now()), metadata)).map(OperationStore::one);
+                Timestamps.param(tx.now()), metadata)).map(rows -> announce(tx, one(rows)));
     }
 
     public Uni<Optional<OperationView>> progress(SessionTx tx, UUID id, int progress, JsonObject metadata) {

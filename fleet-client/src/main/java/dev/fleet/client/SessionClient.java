@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -70,6 +71,22 @@ public final class SessionClient {
     /** Appends events to a session's log, in order, in one request. */
     public void appendEvents(RegisteredRunner runner, String sessionId, List<SessionEvent> events) {
         call("POST", "/sessions/" + sessionId + "/events", runner, Map.of("events", events), Void.class);
+    }
+
+    /**
+     * Opens this runner's channel to session-service (docs/runner-protocol.md): pushed operations go
+     * to {@code onOperation} on the socket's thread, so hand real work to an executor. It connects in
+     * the background and reconnects by itself; see {@link RunnerChannel}.
+     */
+    public RunnerChannel openChannel(RegisteredRunner runner, Consumer<Operation> onOperation) {
+        return openChannel(runner, onOperation, List.of(base));
+    }
+
+    /** The same, trying {@code endpoints} (session-service replicas) in turn when one cannot be reached. */
+    public RunnerChannel openChannel(RegisteredRunner runner, Consumer<Operation> onOperation, List<URI> endpoints) {
+        RetryPolicy reconnect = new RetryPolicy(retry.initialDelay(), retry.maxDelay(), Duration.ZERO);
+        return new RunnerChannel(transport.http(), transport.authorization(), endpoints, runner, onOperation, reconnect,
+                transport.requestTimeout());
     }
 
     private <T> T call(String method, String path, RegisteredRunner runner, Object body, Class<T> answer) {

@@ -85,6 +85,18 @@ final class Transport {
         closed = true;
     }
 
+    HttpClient http() {
+        return http;
+    }
+
+    String authorization() {
+        return authorization;
+    }
+
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     private HttpRequest request(String method, URI uri, Object body, Map<String, String> headers, Duration extraTimeout)
             throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)

@@ -13,6 +13,7 @@ import dev.fleet.client.Heartbeats;
 import dev.fleet.client.HostLoad;
 import dev.fleet.client.RegisteredRunner;
 import dev.fleet.client.RetryPolicy;
+import dev.fleet.client.RunnerChannel;
 import dev.fleet.client.RunnerLoad;
 import dev.fleet.client.RunnerRegistration;
 import dev.fleet.client.TelemetryReporter;
@@ -44,6 +45,7 @@ public final class Runner implements AutoCloseable {
     private RegisteredRunner identity;
     private Heartbeats heartbeats;
     private SessionOperations operations;
+    private RunnerChannel channel;
     private JobLoop jobs;
     private int port;
 
@@ -71,6 +73,10 @@ public final class Runner implements AutoCloseable {
             telemetry = fleet.telemetry(identity.id(), Duration.ofSeconds(2), 500, 10_000);
         }
         operations = new SessionOperations(fleet.sessions(), identity);
+        if (!config.channelUrls().isEmpty()) {
+            channel = fleet.sessions().openChannel(identity, operations::onPushed, config.channelUrls());
+            operations.useChannel(channel);
+        }
         heartbeats = new Heartbeats(fleet.sessions(), identity, this::load, operations::onHeartbeat);
         jobs = new JobLoop(fleet.queue(), config.queue(), identity.id(), config.concurrency(), config.claimWait(),
                 handlers, telemetry);
@@ -89,6 +95,11 @@ public final class Runner implements AutoCloseable {
 
     public JobLoop jobs() {
         return jobs;
+    }
+
+    /** The runner channel, or null when it runs with {@code --channel-urls none} (polling only). */
+    public RunnerChannel channel() {
+        return channel;
     }
 
     /** Drains and leaves (see the class comment); a second call waits for the first. */
@@ -119,6 +130,9 @@ public final class Runner implements AutoCloseable {
         if (heartbeats != null) {
             heartbeats.close();
         }
+        if (channel != null) {
+            channel.close();
+        }
         if (operations != null) {
             operations.close();
         }
@@ -144,6 +158,9 @@ public final class Runner implements AutoCloseable {
             jobs.awaitIdle(Instant.now().plusSeconds(5)); // outcomes of jobs that finished as time ran out
         }
         heartbeats.close();
+        if (channel != null) {
+            channel.close();
+        }
         operations.close();
         if (telemetry != null) {
             telemetry.close();
@@ -173,6 +190,7 @@ public final class Runner implements AutoCloseable {
                     "failed", jobs.stats().failed(), "released", jobs.stats().released(),
                     "leasesLost", jobs.stats().leasesLost()));
             health.put("activeSessions", operations.activeSessions());
+            health.put("channel", channel == null ? "off" : channel.isOpen() ? "open" : "down");
         }
         health.put("cpuPercent", host.cpuPercent());
         health.put("memoryPercent", host.memoryPercent());

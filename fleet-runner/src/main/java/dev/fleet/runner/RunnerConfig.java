@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public record RunnerConfig(String pool, String queue, int concurrency, int maxSessions, String bind, int port,
         String advertiseHost, Map<String, String> labels, URI queueUrl, URI sessionUrl, URI telemetryUrl,
         String token, Duration grace, Duration claimWait, Duration startupTimeout, boolean allowCommands,
-        double httpSampleRate) {
+        double httpSampleRate, List<URI> channelUrls) {
 
     /** One setting: its flag, its environment variable, its default ("" = none) and what it does. */
     record Option(String flag, String env, String fallback, String help) {
@@ -44,7 +44,10 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
             new Option("allow-commands", "FLEET_RUNNER_ALLOW_COMMANDS", "false",
                     "enable the 'command' job handler (runs payload.argv: only where every producer is trusted)"),
             new Option("http-sample-rate", "FLEET_RUNNER_HTTP_SAMPLE_RATE", "0.01",
-                    "share of HTTP requests timed into telemetry (0–1)"));
+                    "share of HTTP requests timed into telemetry (0–1)"),
+            new Option("channel-urls", "FLEET_RUNNER_CHANNEL_URLS", "",
+                    "session-service replicas for the runner channel, comma-separated (default: the session URL;"
+                            + " 'none': poll only)"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
 
@@ -105,7 +108,21 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
         return new RunnerConfig(pool, queue, concurrency, maxSessions, v.get("bind"), number(v, "port", 0, 65535),
                 v.get("advertise-host"), labels(v.get("labels")), url(v, "queue-url"), url(v, "session-url"),
                 v.get("telemetry-url").equals("none") ? null : url(v, "telemetry-url"), v.get("token"),
-                duration(v, "grace"), claimWait, duration(v, "startup-timeout"), bool(v, "allow-commands"), sampleRate);
+                duration(v, "grace"), claimWait, duration(v, "startup-timeout"), bool(v, "allow-commands"), sampleRate,
+                channelUrls(v, url(v, "session-url")));
+    }
+
+    /** Where the runner channel connects: none, the session URL, or the listed replicas. */
+    private static List<URI> channelUrls(Map<String, String> v, URI sessionUrl) {
+        String listed = v.get("channel-urls");
+        if (listed.equals("none")) {
+            return List.of();
+        }
+        if (listed.isEmpty()) {
+            return List.of(sessionUrl);
+        }
+        return java.util.Arrays.stream(listed.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                .map(u -> url(Map.of("channel-urls", u), "channel-urls")).toList();
     }
 
     /** The endpoint it registers: where the gateway sends its traffic. */

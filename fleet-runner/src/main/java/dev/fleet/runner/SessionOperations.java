@@ -1,5 +1,6 @@
 package dev.fleet.runner;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,18 +12,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.fleet.client.HeartbeatReply;
 import dev.fleet.client.Operation;
 import dev.fleet.client.RegisteredRunner;
+import dev.fleet.client.RunnerChannel;
 import dev.fleet.client.SessionClient;
 import dev.fleet.client.SessionEvent;
 
 /**
- * Carries out the session operations session-service assigns to this runner. The reference
- * runner has no browser or desktop to start, so each operation succeeds at once; it logs a
- * system event to the session so the session's log shows who did what. A real runner starts its
- * process here, reports progress, and fails the operation when that fails.
+ * Carries out the session operations session-service assigns to this runner. They arrive pushed
+ * on the runner channel the moment they exist; while the channel is down, a heartbeat that says
+ * operations wait makes it fetch them (polling). Both paths may bring the same operation more
+ * than once (at-least-once delivery, a poll racing a push), so each operation id is carried out
+ * once. The reference runner has no browser or desktop to start, so each operation succeeds at
+ * once; it logs a system event to the session so the session's log shows who did what. A real
+ * runner starts its process here, reports progress, and fails the operation when that fails.
  */
 final class SessionOperations implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SessionOperations.class.getName());
+    /** Operation ids remembered as handled: far more than can be open on one runner at once. */
+    private static final int REMEMBERED = 4096;
 
     private final SessionClient sessions;
     private final RegisteredRunner runner;
@@ -30,14 +37,35 @@ final class SessionOperations implements AutoCloseable {
             Thread.ofPlatform().name("fleet-operations").daemon().factory());
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> handled = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+    private volatile RunnerChannel channel;
 
     SessionOperations(SessionClient sessions, RegisteredRunner runner) {
         this.sessions = sessions;
         this.runner = runner;
     }
 
-    /** A heartbeat said operations wait: fetch and do them (once at a time, however many heartbeats say so). */
+    /** Reports go over this channel while it is open (REST otherwise). */
+    void useChannel(RunnerChannel channel) {
+        this.channel = channel;
+    }
+
+    /** An operation pushed on the channel (called on the socket's thread: queue it). */
+    void onPushed(Operation operation) {
+        worker.submit(() -> carryOutOnce(operation));
+    }
+
+    /** A heartbeat said operations wait: unless the channel brings them, fetch and do them. */
     void onHeartbeat(HeartbeatReply reply) {
+        RunnerChannel current = channel;
+        if (current != null && current.isOpen()) {
+            return;
+        }
         if (reply.pendingOperations() > 0 && queued.compareAndSet(false, true)) {
             worker.submit(this::carryOutOpen);
         }
@@ -56,27 +84,53 @@ final class SessionOperations implements AutoCloseable {
         queued.set(false);
         try {
             for (Operation operation : sessions.openOperations(runner)) {
-                carryOut(operation);
+                carryOutOnce(operation);
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not fetch this runner's operations: " + e.getMessage());
         }
     }
 
-    private void carryOut(Operation operation) {
+    /** Runs on the worker thread only, so {@code handled} needs no lock. */
+    private void carryOutOnce(Operation operation) {
+        if (handled.containsKey(operation.id())) {
+            return;
+        }
+        if (carryOut(operation)) {
+            handled.put(operation.id(), Boolean.TRUE);
+        }
+    }
+
+    private boolean carryOut(Operation operation) {
         String session = operation.target();
         try {
             sessions.appendEvents(runner, session, List.of(new SessionEvent("runner." + operation.kind(), "system",
                     Map.of("runner", runner.id(), "operation", operation.id()))));
-            sessions.completeOperation(runner, operation.id(), Map.of("runner", runner.id()));
+            complete(operation.id(), Map.of("runner", runner.id()));
             switch (operation.kind()) {
                 case "start", "handover" -> liveSessions.add(session);
                 case "stop" -> liveSessions.remove(session);
                 default -> { }
             }
+            return true;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, operation.kind() + " of session " + session + " (operation "
                     + operation.id() + ") failed: " + e.getMessage());
+            // An operation that ended meanwhile (409) is done with; anything else may be tried again.
+            return e instanceof dev.fleet.client.FleetApiException api && api.status() == 409;
         }
+    }
+
+    private void complete(String operation, Object result) {
+        RunnerChannel current = channel;
+        if (current != null && current.isOpen()) {
+            try {
+                current.complete(operation, result);
+                return;
+            } catch (RunnerChannel.ChannelDownException e) {
+                LOG.log(System.Logger.Level.DEBUG, "channel down while completing " + operation + "; using REST");
+            }
+        }
+        sessions.completeOperation(runner, operation, result);
     }
 }

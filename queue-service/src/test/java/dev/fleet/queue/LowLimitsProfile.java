@@ -9,6 +9,6 @@ public class LowLimitsProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("fleet.queue.max-waiting-claims", "2");
+        return Map.of("fleet.queue.max-waiting-claims", "2", "fleet.queue.max-waiting-results", "2");
     }
 }

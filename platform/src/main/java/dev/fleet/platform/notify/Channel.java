@@ -14,8 +14,10 @@ public final class Channel {
     public static final String SESSION = "fleet_session";
     /** A pool's desired size changed. */
     public static final String SCALING = "fleet_scaling";
+    /** Jobs finished (succeeded, dead or cancelled): wakes producers waiting for their results. */
+    public static final String JOB = "fleet_job";
 
-    public static final List<String> ALL = List.of(QUEUE, RUNNER, SESSION, SCALING);
+    public static final List<String> ALL = List.of(QUEUE, RUNNER, SESSION, SCALING, JOB);
 
     /** Channel names go into LISTEN statements as identifiers, so only plain names are allowed. */
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");

@@ -99,7 +99,8 @@ public class LeaseService {
                 .invoke(changed::addAll)
                 .chain(rows -> outcomes(tx, ids, rows)
                         .call(() -> action == JobClaims.LeaseAction.RELEASE
-                                ? publisher.jobsAvailable(tx, perQueue(rows)) : Uni.createFrom().voidItem())))
+                                ? publisher.jobsAvailable(tx, perQueue(rows)) : Uni.createFrom().voidItem())
+                        .call(() -> publisher.jobsFinished(tx, finishedPerQueue(rows)))))
                 .invoke(() -> count(action, changed)); // counted once committed
     }
 
@@ -133,6 +134,13 @@ public class LeaseService {
         Map<String, Integer> counts = new HashMap<>();
         rows.stream().filter(Objects::nonNull).forEach(row -> counts.merge(row.queue(), 1, Integer::sum));
         return counts;
+    }
+
+    private static Map<String, List<Long>> finishedPerQueue(List<JobClaims.LeaseRow> rows) {
+        Map<String, List<Long>> ids = new HashMap<>();
+        rows.stream().filter(row -> row != null && JobState.valueOf(row.state()).isFinal())
+                .forEach(row -> ids.computeIfAbsent(row.queue(), q -> new ArrayList<>()).add(row.id()));
+        return ids;
     }
 
     /** Counts finished jobs per queue and outcome (succeeded, failed = retry pending, dead, released). */

@@ -32,6 +32,14 @@ public interface QueueConfig {
     @WithDefault("2000")
     int maxWaitingClaims();
 
+    /** Most producers waiting at once for a job's result in this replica ({@code GET /jobs/{id}?waitMs}, outcome streams); more get 429. */
+    @WithDefault("2000")
+    int maxWaitingResults();
+
+    /** A waiting producer re-reads its job this often even without a notification (finishes by maintenance). */
+    @WithDefault("1s")
+    Duration resultRecheck();
+
     /** Largest page of a job or dead-letter listing. */
     @WithDefault("500")
     int maxPageSize();

@@ -4,7 +4,9 @@ import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,8 +33,8 @@ public class JobResource {
 
     @GET
     @Path("/{id}")
-    public Uni<JobView> findJob(@PathParam("id") long id) {
-        return jobs.findJob(id);
+    public Uni<JobView> findJob(@PathParam("id") long id, @QueryParam("waitMs") @DefaultValue("0") @Min(0) long waitMs) {
+        return jobs.awaitJob(id, waitMs);
     }
 
     @GET

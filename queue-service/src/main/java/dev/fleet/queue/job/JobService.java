@@ -1,9 +1,11 @@
 package dev.fleet.queue.job;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Singleton;
@@ -11,6 +13,7 @@ import jakarta.inject.Singleton;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.queue.config.QueueConfig;
 import dev.fleet.queue.metrics.QueueMetrics;
+import dev.fleet.queue.notify.QueuePublisher;
 import dev.fleet.queue.queue.QueueNames;
 import dev.fleet.queue.queue.QueueService;
 import io.smallrye.mutiny.Uni;
@@ -29,14 +32,18 @@ public class JobService {
     private final QueueService queues;
     private final QueueMetrics metrics;
     private final QueueConfig config;
+    private final QueuePublisher publisher;
+    private final ResultWaiters waiters;
 
     JobService(Pool pool, JobQueries queries, QueueService queues, QueueMetrics metrics,
-            QueueConfig config) {
+            QueueConfig config, QueuePublisher publisher, ResultWaiters waiters) {
         this.pool = pool;
         this.queries = queries;
         this.queues = queues;
         this.metrics = metrics;
         this.config = config;
+        this.publisher = publisher;
+        this.waiters = waiters;
     }
 
     public Uni<EnqueueOutcome> enqueueJob(String queue, EnqueueJobRequest request) {
@@ -65,6 +72,36 @@ public class JobService {
         return queries.find(id).map(found -> found.orElseThrow(() -> unknownJob(id)));
     }
 
+    /**
+     * The job once it finished (succeeded, dead, cancelled), waiting up to {@code waitMs} for that
+     * (a long-poll bounded like claims); after the wait, the job as it is. The waiter registers
+     * before the read, so a job finishing between the read and the wait still wakes it.
+     */
+    public Uni<JobView> awaitJob(long id, long waitMs) {
+        if (waitMs > config.maxClaimWait().toMillis()) {
+            throw ProblemException.invalidField("waitMs", "A wait for a result lasts at most "
+                    + config.maxClaimWait().toMillis() + " ms (fleet.queue.max-claim-wait).")
+                    .with("limit", config.maxClaimWait().toMillis());
+        }
+        if (waitMs <= 0) {
+            return findJob(id);
+        }
+        return awaitUntil(id, System.nanoTime() + Duration.ofMillis(waitMs).toNanos());
+    }
+
+    private Uni<JobView> awaitUntil(long id, long deadline) {
+        ResultWaiters.Waiter waiter = waiters.forJob(id);
+        return findJob(id).onFailure().invoke(waiter::leave).chain(job -> {
+            long left = deadline - System.nanoTime();
+            if (job.state().isFinal() || left <= 0) {
+                waiter.leave();
+                return Uni.createFrom().item(job);
+            }
+            Duration slice = Duration.ofNanos(Math.min(left, config.resultRecheck().toNanos()));
+            return waiter.await(slice).chain(() -> awaitUntil(id, deadline));
+        });
+    }
+
     public Uni<JobPage> listJobs(JobFilter filter, Long cursor, Integer limit) {
         int pageSize = limit == null ? 100 : limit;
         if (pageSize < 1 || pageSize > config.maxPageSize()) {
@@ -76,7 +113,9 @@ public class JobService {
     }
 
     public Uni<JobView> cancelJob(long id) {
-        return pool.withTransaction(connection -> queries.cancel(connection, id))
+        return pool.withTransaction(connection -> queries.cancel(connection, id)
+                        .call(cancelled -> cancelled.isEmpty() ? Uni.createFrom().voidItem()
+                                : publisher.jobsFinished(connection, Map.of(cancelled.get().queue(), List.of(id)))))
                 .chain(cancelled -> cancelled.isPresent()
                         ? Uni.createFrom().item(cancelled.get()).invoke(job -> metrics.finished(job.queue(), "cancelled"))
                         : findJob(id).map(job -> {

@@ -6,5 +6,10 @@ package dev.fleet.queue.job;
  * (a retry is pending); the others are final.
  */
 public enum JobState {
-    scheduled, available, running, succeeded, failed, dead, cancelled
+    scheduled, available, running, succeeded, failed, dead, cancelled;
+
+    /** Succeeded, dead or cancelled: nothing more happens to the job. */
+    public boolean isFinal() {
+        return this == succeeded || this == dead || this == cancelled;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.queue.notify;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Singleton;
@@ -8,6 +9,7 @@ import dev.fleet.platform.notify.Channel;
 import dev.fleet.platform.notify.NotifyConfig;
 import dev.fleet.platform.notify.TransactionNotifications;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -33,6 +35,21 @@ public class QueuePublisher {
     /** Announces that a queue's settings changed (paused, resumed, limits). */
     public Uni<Void> queueChanged(SqlConnection connection, String queue) {
         return publish(connection, Map.of(queue, 0), "changed");
+    }
+
+    /**
+     * Announces finished jobs on {@code fleet_job}, one event per queue with the job ids, so this
+     * and every other replica can answer the producers waiting for them. A batch too large for
+     * one payload becomes an overflow, and every waiter re-reads.
+     */
+    public Uni<Void> jobsFinished(SqlConnection connection, Map<String, List<Long>> idsByQueue) {
+        if (idsByQueue.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        TransactionNotifications notifications = new TransactionNotifications(notifyConfig.maxPayloadBytes());
+        idsByQueue.forEach((queue, ids) -> notifications.add(Channel.JOB,
+                new JsonObject().put("event", "finished").put("queue", queue).put("jobs", new JsonArray(List.copyOf(ids)))));
+        return notifications.sendWith(connection);
     }
 
     private Uni<Void> publish(SqlConnection connection, Map<String, Integer> countByQueue, String event) {

@@ -21,12 +21,14 @@ public final class FleetClient implements AutoCloseable {
     private final Transport transport;
     private final QueueClient queue;
     private final SessionClient sessions;
+    private final JobResults results;
 
     public FleetClient(FleetClientConfig config) {
         this.config = config;
         this.transport = new Transport(config.token(), config.connectTimeout(), config.requestTimeout());
         this.queue = new QueueClient(transport, config.queueUrl(), config.retry());
         this.sessions = new SessionClient(transport, config.sessionUrl(), config.retry());
+        this.results = config.queueUrl() == null ? null : new JobResults(transport, config.queueUrl(), config.retry());
     }
 
     public QueueClient queue() {
@@ -35,6 +37,14 @@ public final class FleetClient implements AutoCloseable {
 
     public SessionClient sessions() {
         return sessions;
+    }
+
+    /** Waiting for jobs' outcomes as a producer ({@code awaitResult}). */
+    public JobResults results() {
+        if (results == null) {
+            throw new IllegalStateException("no queue URL configured");
+        }
+        return results;
     }
 
     /**

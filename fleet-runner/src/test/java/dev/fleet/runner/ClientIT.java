@@ -22,6 +22,7 @@ import dev.fleet.client.FleetApiException;
 import dev.fleet.client.FleetClient;
 import dev.fleet.client.FleetClientConfig;
 import dev.fleet.client.HostLoad;
+import dev.fleet.client.JobOutcome;
 import dev.fleet.client.RegisteredRunner;
 import dev.fleet.client.RetryPolicy;
 import dev.fleet.client.RunnerLoad;
@@ -51,6 +52,25 @@ class ClientIT extends AgainstFleetServices {
             JsonNode done = queue.job(id);
             assertThat(done.get("state").asText()).isEqualTo("succeeded");
             assertThat(done.get("result").get("answer").asInt()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void aProducerAwaitsTheResultOfAJobTheRunnerRuns() throws Exception {
+        String name = RunnerIT.unique("await");
+        try (Runner runner = new Runner(services.runnerConfig(name, 1), dev.fleet.runner.job.JobHandlers.builtIn(false)).start();
+             FleetClient producer = new FleetClient(services.clientConfig())) {
+            long id = producer.queue().enqueue(name, "sleep", Map.of("ms", 300));
+            JobOutcome outcome = producer.results().awaitResult(id, Duration.ofSeconds(60));
+            assertThat(outcome.finished()).isTrue();
+            assertThat(outcome.state()).isEqualTo("succeeded");
+            assertThat(outcome.result().get("sleptMs").asInt()).isEqualTo(300);
+
+            long later = producer.queue().enqueue(name, "sleep", Map.of("ms", 60_000));
+            JobOutcome unfinished = producer.results().awaitResult(later, Duration.ofMillis(300));
+            assertThat(unfinished.finished()).isFalse();
+            assertThatThrownBy(() -> producer.results().awaitResult(99_999_999_999L, Duration.ofSeconds(1)))
+                    .isInstanceOf(FleetApiException.class).hasMessageContaining("job-not-found");
         }
     }
 

@@ -40,6 +40,10 @@ public interface QueueConfig {
     @WithDefault("1s")
     Duration resultRecheck();
 
+    /** An outcome stream ({@code GET /queues/{queue}/outcomes}) that sent nothing this long ends. */
+    @WithDefault("300s")
+    Duration outcomeStreamIdleTimeout();
+
     /** Largest page of a job or dead-letter listing. */
     @WithDefault("500")
     int maxPageSize();

@@ -155,6 +155,24 @@ public class JobQueries {
         return pool.preparedQuery(LIST).execute(args).map(rows -> rows.stream().map(JobView::from).toList());
     }
 
+    /** A queue's finished jobs after the keyset (finished_at, id), oldest first; uses index jobs_finished. */
+    private static final String FINISHED_AFTER = "SELECT " + JobView.columns("j") + " FROM queue.jobs j"
+            + " WHERE j.queue = $1 AND j.state IN ('succeeded', 'dead', 'cancelled') AND (j.finished_at, j.id) > ($2, $3)"
+            + " ORDER BY j.finished_at, j.id LIMIT $4";
+
+    private static final String DATABASE_NOW = "SELECT clock_timestamp() AS now";
+
+    public Uni<List<JobView>> finishedAfter(String queue, java.time.Instant at, long id, int limit) {
+        return pool.preparedQuery(FINISHED_AFTER).execute(Tuple.of(queue, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC),
+                id, limit)).map(rows -> rows.stream().map(JobView::from).toList());
+    }
+
+    /** The database's clock: finished_at is stamped by it, so a stream's cursor starts from it. */
+    public Uni<java.time.Instant> databaseNow() {
+        return pool.preparedQuery(DATABASE_NOW).execute().map(rows -> rows.iterator().next()
+                .getOffsetDateTime("now").toInstant());
+    }
+
     public Uni<Optional<JobView>> cancel(SqlClient client, long id) {
         return client.preparedQuery(CANCEL).execute(Tuple.of(id)).map(JobQueries::first);
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
@@ -27,10 +28,12 @@ public class ResultWaiters {
     /** One waiter: completed when woken; gone once it was woken or timed out. */
     public final class Waiter {
         private final Object key;
+        private final boolean counted;
         private final CompletableFuture<Void> signal = new CompletableFuture<>();
 
-        private Waiter(Object key) {
+        private Waiter(Object key, boolean counted) {
             this.key = key;
+            this.counted = counted;
         }
 
         /** Completes when woken or after {@code timeout}, whichever is first (at least 1 ms: Vert.x's timer floor). */
@@ -44,7 +47,9 @@ public class ResultWaiters {
         public void leave() {
             Set<Waiter> same = waiting.get(key);
             if (same != null && same.remove(this)) {
-                count.decrementAndGet();
+                if (counted) {
+                    count.decrementAndGet();
+                }
                 if (same.isEmpty()) {
                     waiting.remove(key, same);
                 }
@@ -75,20 +80,53 @@ public class ResultWaiters {
         return register(id);
     }
 
-    /** Registers a wait for any finished job of a queue (an outcome stream's next batch). */
-    public Waiter forQueue(String queue) {
-        return register(new QueueKey(queue));
+    /**
+     * An outcome stream of a queue: takes one slot for as long as it is open ({@link QueueWatch#close})
+     * and gives a fresh waiter for each wait, or answers 429 when this replica is full.
+     */
+    public QueueWatch watchQueue(String queue) {
+        admit();
+        return new QueueWatch(queue);
+    }
+
+    /** The slot of one outcome stream; each {@link #next()} registers a waiter outside the cap. */
+    public final class QueueWatch implements AutoCloseable {
+        private final String queue;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private QueueWatch(String queue) {
+            this.queue = queue;
+        }
+
+        /** A waiter for the queue's next finished jobs; register it before the read it guards. */
+        public Waiter next() {
+            return add(new Waiter(new QueueKey(queue), false));
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                count.decrementAndGet();
+            }
+        }
     }
 
     private Waiter register(Object key) {
+        admit();
+        return add(new Waiter(key, true));
+    }
+
+    private void admit() {
         if (count.incrementAndGet() > config.maxWaitingResults()) {
             count.decrementAndGet();
             throw ProblemException.tooManyRequests("too-many-waiting-results",
                     "This replica already holds " + config.maxWaitingResults() + " waits for job results; retry shortly.",
                     Duration.ofSeconds(1)).with("limit", config.maxWaitingResults());
         }
-        Waiter waiter = new Waiter(key);
-        waiting.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+    }
+
+    private Waiter add(Waiter waiter) {
+        waiting.computeIfAbsent(waiter.key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
         return waiter;
     }
 

@@ -48,6 +48,10 @@ class WaitingResultLimitTest {
                 .body("type", equalTo("urn:fleet:problem:too-many-waiting-results"))
                 .body("limit", equalTo(2));
 
+        as(CLIENT).when().get("/queues/" + queue + "/outcomes").then().statusCode(429)
+                .header("Retry-After", "1")
+                .body("type", equalTo("urn:fleet:problem:too-many-waiting-results"));
+
         as(CLIENT).when().post("/jobs/" + a + "/cancel").then().statusCode(200);
         as(CLIENT).when().post("/jobs/" + b + "/cancel").then().statusCode(200);
         for (CompletableFuture<String> wait : waiting) {

@@ -27,7 +27,8 @@ final class OutcomeStream {
     /** How far back each read looks for jobs whose transaction committed after a later-stamped one. */
     static final Duration LAG = Duration.ofSeconds(2);
     private static final int PAGE = 500;
-    private static final List<JobView> END = List.of();
+    /** Its own instance (not List.of(), which is the shared empty list every empty round returns). */
+    private static final List<JobView> END = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private final String queue;
     private final JobQueries queries;
@@ -36,6 +37,7 @@ final class OutcomeStream {
     private final Duration idle;
     private final Map<Long, Instant> sent = new HashMap<>(); // ids sent with a finished_at inside the window
     private Instant newest;
+    private Instant floor;
     private long lastSentNanos = System.nanoTime();
 
     OutcomeStream(String queue, JobQueries queries, ResultWaiters.QueueWatch watch, Duration recheck, Duration idle) {
@@ -48,6 +50,7 @@ final class OutcomeStream {
 
     Multi<JobView> stream(Instant from) {
         newest = from;
+        floor = from; // nothing that finished before the stream opened
         return Multi.createBy().repeating().uni(this::round).until(batch -> batch == END)
                 .onItem().<JobView>disjoint()
                 .onTermination().invoke(watch::close);
@@ -59,7 +62,8 @@ final class OutcomeStream {
             return Uni.createFrom().item(END);
         }
         ResultWaiters.Waiter waiter = watch.next();
-        return read(newest.minus(LAG), 0, new ArrayList<>()).onFailure().invoke(waiter::leave).chain(fresh -> {
+        Instant back = newest.minus(LAG);
+        return read(back.isBefore(floor) ? floor : back, 0, new ArrayList<>()).onFailure().invoke(waiter::leave).chain(fresh -> {
             if (!fresh.isEmpty()) {
                 waiter.leave();
                 lastSentNanos = System.nanoTime();
@@ -80,8 +84,8 @@ final class OutcomeStream {
                     newest = job.finishedAt();
                 }
             }
-            Instant floor = newest.minus(LAG);
-            sent.values().removeIf(finished -> finished.isBefore(floor));
+            Instant window = newest.minus(LAG);
+            sent.values().removeIf(finished -> finished.isBefore(window));
             if (page.size() < PAGE || fresh.size() >= PAGE) {
                 return Uni.createFrom().item(fresh);
             }

@@ -192,7 +192,7 @@ class ProxyTest {
         HttpResponse<String> badPriority = send(HttpRequest.newBuilder(gateway("/web/echo")).header("X-Fleet-Priority", "P9"));
         assertProblem(badPriority, 400, "invalid-priority");
 
-        HttpResponse<String> timeout = send(HttpRequest.newBuilder(gateway("/web/slow?ms=4000")));
+        HttpResponse<String> timeout = send(HttpRequest.newBuilder(gateway("/timeout/hold")));
         assertProblem(timeout, 504, "upstream-timeout");
 
         TestPools.use(pools, "web");

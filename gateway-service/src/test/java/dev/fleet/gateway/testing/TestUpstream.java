@@ -15,7 +15,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * A real upstream for the tests: a Vert.x HTTP server on a free port that records what reaches it.
  * {@code /echo} answers the request as JSON (method, uri, headers, body, the server's name);
- * {@code /slow?ms=} answers later; {@code /sse?count=&intervalMs=} streams events;
+ * {@code /slow?ms=} answers later; {@code /hold} answers only when the test calls {@link #release()} (a request
+ * that stays in flight exactly as long as the test needs, however slow the machine);
+ * {@code /sse?count=&intervalMs=} streams events;
  * {@code /status?code=} answers that code; {@code /ws} echoes WebSocket messages; {@code /health}
  * answers what {@link #answerHealth} set (after {@link #delayHealth}); any other path answers 200 with
  * the name. {@link #seen} keeps the requests the tests send (not health checks); {@link #requests}
@@ -35,6 +37,7 @@ public final class TestUpstream implements AutoCloseable {
     private final HttpServer server;
     public final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<String> uris = new CopyOnWriteArrayList<>();
+    private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
     private volatile int healthStatus = 200;
     private volatile String healthBody = new JsonObject().put("status", "ok").encode();
     private volatile long healthDelayMs;
@@ -92,16 +95,17 @@ public final class TestUpstream implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         uris.add(request.uri());
-        if (!request.path().equals("/health")) {
+        if (!isHealthCheck(request)) {
             seen.add(new Seen(request.method().name(), request.uri(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers())));
         }
-        if (forcedStatus != 0 && !request.path().equals("/health")) {
+        if (forcedStatus != 0 && !isHealthCheck(request)) {
             request.response().setStatusCode(forcedStatus).end(name);
             return;
         }
         switch (request.path()) {
             case "/health" -> health(request);
             case "/echo" -> request.body().onSuccess(body -> echo(request, body));
+            case "/hold" -> held.add(request);
             case "/slow" -> vertx.setTimer(Long.parseLong(request.getParam("ms", "100")),
                     id -> request.response().end(name));
             case "/status" -> request.response().setStatusCode(Integer.parseInt(request.getParam("code", "200")))
@@ -110,6 +114,14 @@ public final class TestUpstream implements AutoCloseable {
                     Long.parseLong(request.getParam("intervalMs", "200")));
             default -> request.response().end(name);
         }
+    }
+
+    /**
+     * The gateway's active checks, whatever path their layer probes (the HTTP layer asks for {@code /}): they
+     * say who they are in their User-Agent. A test counts only the traffic it sent.
+     */
+    private static boolean isHealthCheck(HttpServerRequest request) {
+        return request.path().equals("/health") || "fleet-gateway-health".equals(request.getHeader("User-Agent"));
     }
 
     private void health(HttpServerRequest request) {
@@ -146,8 +158,21 @@ public final class TestUpstream implements AutoCloseable {
         });
     }
 
+    /** Answers every {@code /hold} request that waits so far. */
+    public void release() {
+        for (HttpServerRequest request : held) {
+            held.remove(request);
+            vertx.runOnContext(ignored -> {
+                if (!request.response().ended() && !request.response().closed()) {
+                    request.response().end(name);
+                }
+            });
+        }
+    }
+
     @Override
     public void close() throws Exception {
+        release();
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

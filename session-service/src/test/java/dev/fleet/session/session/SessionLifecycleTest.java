@@ -48,6 +48,15 @@ class SessionLifecycleTest {
     class Create {
 
         @Test
+        void labelsAreOptionalAndDefaultToNone() {
+            String pool = freshPool();
+            TestRunner r = register(pool, 1, Map.of("env", "staging"), "host-" + pool);
+            String id = as(CLIENT).body(Map.of("pool", pool, "owner", "me", "kind", "agent")).when().post("/sessions")
+                    .then().statusCode(202).body("runnerId", equalTo(r.id())).extract().path("target");
+            assertThat(session(id).getMap("labels")).isEmpty();
+        }
+
+        @Test
         void placesTheSessionAndAnswersItsStartOperation() {
             String pool = freshPool();
             TestRunner r = register(pool, 2, Map.of("env", "staging"), "host-" + pool);

@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.fleet.platform.process.ServiceProcess;
 import dev.fleet.runner.job.JobHandlers;
@@ -25,6 +28,7 @@ import dev.fleet.runner.job.JobHandlers;
  * off it polls; and when the replica holding its socket is killed with SIGKILL the runner
  * reconnects to the other one and no operation is lost.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunnerChannelIT {
 
     private static final Pattern FIRST_PUSHES = Pattern.compile(
@@ -87,6 +91,7 @@ class RunnerChannelIT {
     }
 
     @Test
+    @Order(1)
     void operationsArrivePushedOnTheChannel() throws Exception {
         String pool = "chan-" + UUID.randomUUID().toString().substring(0, 8);
         Api api = new Api(replicaA.url());
@@ -107,6 +112,7 @@ class RunnerChannelIT {
     }
 
     @Test
+    @Order(2)
     void withTheChannelOffTheRunnerPolls() throws Exception {
         String pool = "poll-" + UUID.randomUUID().toString().substring(0, 8);
         Api api = new Api(replicaB.url());
@@ -117,7 +123,9 @@ class RunnerChannelIT {
         }
     }
 
+    /** Last: it leaves replica A killed. */
     @Test
+    @Order(3)
     void whenTheReplicaHoldingTheSocketIsKilledTheRunnerReconnectsToTheOtherAndLosesNoOperation() throws Exception {
         String pool = "kill-" + UUID.randomUUID().toString().substring(0, 8);
         Api survivor = new Api(replicaB.url());
@@ -145,8 +153,6 @@ class RunnerChannelIT {
             System.out.printf("runner channel: reconnected to the other replica %d ms after kill -9, the %d sessions"
                     + " created meanwhile all running after %d ms%n", reconnectedMs, during.size(), allRunningMs);
             assertThat(runner.channel().connects()).isGreaterThanOrEqualTo(2);
-        } finally {
-            replicaA.start(); // the same port again, for any test after this one
         }
     }
 }

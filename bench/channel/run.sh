@@ -72,7 +72,10 @@ say "starting queue-service on $CB_QUEUE_URL and session-service on $CB_SESSION_
 env "${service_env[@]}" QUARKUS_HTTP_PORT=$((BASE + 1)) "$JAVA" -XX:+UseSerialGC -Xmx512m -jar "$(jar queue-service)" \
   >"$OUT/queue-service.log" 2>&1 </dev/null &
 queue_pid=$!
-env "${service_env[@]}" QUARKUS_HTTP_PORT=$((BASE + 2)) "$JAVA" -XX:+UseSerialGC -Xmx512m -jar "$(jar session-service)" \
+# The runner reports this machine's real CPU; on the shared 2-core box that often reads as overloaded
+# (degraded, so no session is placed): the thresholds are set out of reach.
+env "${service_env[@]}" QUARKUS_HTTP_PORT=$((BASE + 2)) FLEET_SESSION_RUNNERS_OVERLOAD_CPU_PERCENT=101 \
+  FLEET_SESSION_RUNNERS_OVERLOAD_MEMORY_PERCENT=101 "$JAVA" -XX:+UseSerialGC -Xmx512m -jar "$(jar session-service)" \
   >"$SVC_LOG" 2>&1 </dev/null &
 svc_pid=$!
 await_up "$CB_QUEUE_URL" queue-service "$queue_pid" "$OUT/queue-service.log"

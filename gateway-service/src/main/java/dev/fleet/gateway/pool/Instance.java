@@ -13,6 +13,8 @@ public final class Instance {
 
     /** Weight EWMA: each response moves the average this far towards itself. */
     private static final double LATENCY_ALPHA = 0.1;
+    /** Peak latency: a faster response moves it this far down (a slower one sets it at once). */
+    private static final double PEAK_ALPHA = 0.1;
 
     private final String id;
     private final String pool;
@@ -41,6 +43,7 @@ public final class Instance {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile double latencyEwmaMs;
+    private volatile double peakLatencyMs;
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder ejectionsTotal = new LongAdder();
@@ -137,12 +140,32 @@ public final class Instance {
         return latencyEwmaMs;
     }
 
+    /**
+     * The latency the balancer judges this instance by (peak EWMA, as in Finagle): a slower response
+     * raises it at once, a faster one lowers it by {@link #PEAK_ALPHA}, and {@link #decayPeakLatency}
+     * pulls it towards the pool's fastest over time, so an instance that gets no traffic because it
+     * was slow is tried again. 0: no sample yet.
+     */
+    public double peakLatencyMs() {
+        return peakLatencyMs;
+    }
+
+    /** Forgets part of a peak: {@code peak = floor + (peak − floor) × keep} when above {@code floor}. */
+    public void decayPeakLatency(double floorMs, double keep) {
+        double peak = peakLatencyMs;
+        if (peak > floorMs) {
+            peakLatencyMs = floorMs + (peak - floorMs) * keep;
+        }
+    }
+
     /** One finished exchange: its latency to the response headers and whether it counts as a failure. */
     public void recordOutcome(double latencyMs, boolean failed) {
         requests.increment();
         double previous = latencyEwmaMs;
         // Racy read-modify-write: a lost sample among concurrent ones does not matter to an average.
         latencyEwmaMs = previous == 0 ? latencyMs : previous + LATENCY_ALPHA * (latencyMs - previous);
+        double peak = peakLatencyMs;
+        peakLatencyMs = latencyMs >= peak || peak == 0 ? latencyMs : peak + PEAK_ALPHA * (latencyMs - peak);
         if (failed) {
             failures.increment();
             consecutiveFailures.incrementAndGet();
@@ -264,6 +287,7 @@ public final class Instance {
         consecutiveFailures.set(0);
         slowChecks = 0;
         latencyEwmaMs = 0;
+        peakLatencyMs = 0;
         usableSinceNanos = nowNanos;
         return true;
     }

@@ -21,6 +21,11 @@ public final class Pool {
 
     /** Waiters a dispatch may find without a slot before it stops looking further down the queue. */
     private static final int DISPATCH_MISSES = 16;
+    /**
+     * How fast peak latencies are forgotten (time constant): an instance that was slow and so gets no
+     * traffic looks like the pool's fastest again after a few of these, and is tried again.
+     */
+    private static final double PEAK_MEMORY_NANOS = 1e9;
 
     private final String name;
     private final PoolConfig settings;
@@ -29,6 +34,7 @@ public final class Pool {
     private final WaitQueue waiting;
     private final RetryBudget retryBudget;
     private volatile PoolSnapshot snapshot = PoolSnapshot.EMPTY;
+    private long peaksDecayedNanos;
 
     public Pool(String name, PoolConfig settings, RetryBudget retryBudget) {
         this.name = name;
@@ -125,10 +131,29 @@ public final class Pool {
         chosen.sort((a, b) -> a.id().compareTo(b.id()));
         Instance[] candidates = chosen.toArray(new Instance[0]);
         double[] weights = new double[candidates.length];
+        double fastestPeak = 0;
         for (int i = 0; i < candidates.length; i++) {
             weights[i] = candidates[i].effectiveWeight(nowNanos, slowStartNanos);
+            double peak = candidates[i].peakLatencyMs();
+            if (peak > 0 && (fastestPeak == 0 || peak < fastestPeak)) {
+                fastestPeak = peak;
+            }
         }
-        snapshot = new PoolSnapshot(candidates, weights, panic, snapshot.ring());
+        decayPeaks(candidates, fastestPeak, nowNanos);
+        snapshot = new PoolSnapshot(candidates, weights, panic, snapshot.ring(), fastestPeak);
+    }
+
+    /** Pulls every candidate's peak latency towards the fastest's, by the time since the last decay. */
+    private void decayPeaks(Instance[] candidates, double fastestPeak, long nowNanos) {
+        long elapsed = peaksDecayedNanos == 0 ? 0 : nowNanos - peaksDecayedNanos;
+        peaksDecayedNanos = nowNanos;
+        if (elapsed <= 0 || fastestPeak == 0) {
+            return;
+        }
+        double keep = Math.exp(-elapsed / PEAK_MEMORY_NANOS);
+        for (Instance candidate : candidates) {
+            candidate.decayPeakLatency(fastestPeak, keep);
+        }
     }
 
     /** Whether one more instance may be ejected without passing the pool's maximum ejected share. */

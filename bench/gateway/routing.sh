@@ -80,6 +80,7 @@ BENCH_OTHERS='bench/(startup\.sh|queue/run\.sh|session/run\.sh|scaler/run\.sh|ga
 BUILD_PATTERN='org\.codehaus\.plexus\.classworlds|/bin/test( |$)|\.ci/run|deploy/local/test-stack'
 BODY=$(printf '%099d' 0)            # + the newline: 100 bytes
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
+SERIES_AWK=$(command -v mawk || echo awk)
 trap 'say "error: line $LINENO failed: $BASH_COMMAND"' ERR
 
 [[ :$PATH: == *:/usr/sbin:* ]] || PATH=$PATH:/usr/sbin
@@ -94,6 +95,7 @@ mkdir -p "$OUT"
 : >"$RAW"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fleet-gwrouting.XXXXXX")
+chmod 755 "$TMP"   # nginx's workers (user nobody when started as root) look for the delay files in it
 declare -A workers
 fast_pid="" slow_pid="" nginx_pid="" haproxy_pid="" poller_pid=""
 stop_nginx() {
@@ -112,6 +114,7 @@ bench_on_exit() {
   stop_nginx "$slow_pid" "slow upstream"
   stop_nginx "$fast_pid" "fast upstreams"
   cp "$TMP"/*-error.log "$OUT"/ 2>/dev/null || true
+  mkdir -p "$OUT/gateway-routing-conf" && cp "$TMP"/*.conf "$TMP"/*.cfg "$OUT/gateway-routing-conf/" 2>/dev/null || true
   rm -rf "$TMP"
 }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -198,6 +201,7 @@ $delay_sets      echo_sleep \$delay;
 start_nginx slow "http://127.0.0.1:$SLOW_PORT/"
 slow_pid=$started_pid
 set_delay() { rm -f "$TMP"/delay-*; [[ $1 == 0 ]] || touch "$TMP/delay-$1"; }
+slow_answer_ms() { curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$SLOW_PORT/" | awk '{printf "%.1f", $1 * 1000}'; }
 
 if want nginx; then
   upstreams=""
@@ -339,6 +343,7 @@ started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 if case_wanted fixed; then
   for d in "${DELAYS[@]}"; do
     set_delay "$d"
+    say "slow upstream: delay $d ms, one request takes $(slow_answer_ms) ms"
     for load in 1x8 2x64; do
       for proxy in nginx haproxy gateway; do
         want "$proxy" || continue
@@ -367,7 +372,8 @@ shift_run() {   # PROXY THREADS CONNS
   kill "$poller_pid" 2>/dev/null || true; wait "$poller_pid" 2>/dev/null || true; poller_pid=""
   set_delay 0
   { echo "### $key series (t_ms slow fast)"; cat "$series.marks" "$series"; echo; } >>"$RAW"
-  settle[$key]=$(awk -v window=500 '
+  # mawk: gawk 5.2.1 aborts on this program ("double free detected")
+  settle[$key]=$("$SERIES_AWK" -v window=500 '
     $1 == "ON" { on = $2; next } $1 == "OFF" { off = $2; next }
     { t[n] = $1; s[n] = $2; f[n] = $3; n++ }
     function sh(i, j) { return (s[i] - s[j] + f[i] - f[j] > 0) ? (s[i] - s[j]) / (s[i] - s[j] + f[i] - f[j]) : 0 }

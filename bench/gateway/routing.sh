@@ -374,6 +374,7 @@ shift_run() {   # PROXY THREADS CONNS
   { echo "### $key series (t_ms slow fast)"; cat "$series.marks" "$series"; echo; } >>"$RAW"
   # mawk: gawk 5.2.1 aborts on this program ("double free detected")
   settle[$key]=$("$SERIES_AWK" -v window=500 '
+    BEGIN { n = 0 }
     $1 == "ON" { on = $2; next } $1 == "OFF" { off = $2; next }
     { t[n] = $1; s[n] = $2; f[n] = $3; n++ }
     function sh(i, j) { return (s[i] - s[j] + f[i] - f[j] > 0) ? (s[i] - s[j]) / (s[i] - s[j] + f[i] - f[j]) : 0 }

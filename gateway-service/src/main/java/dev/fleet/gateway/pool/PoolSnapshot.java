@@ -20,11 +20,11 @@ public final class PoolSnapshot {
     private final boolean panic;
     private final Map<String, Instance> byId;
     private final HashRing ring;
-    private final double fastestPeakMs;
+    private final double fastestLatencyMs;
 
-    PoolSnapshot(Instance[] candidates, double[] weights, boolean panic, HashRing previousRing, double fastestPeakMs) {
+    PoolSnapshot(Instance[] candidates, double[] weights, boolean panic, HashRing previousRing, double fastestLatencyMs) {
         this.candidates = candidates;
-        this.fastestPeakMs = fastestPeakMs;
+        this.fastestLatencyMs = fastestLatencyMs;
         this.weights = weights;
         this.panic = panic;
         this.cumulative = new double[weights.length];
@@ -66,9 +66,9 @@ public final class PoolSnapshot {
         return ring;
     }
 
-    /** The lowest peak latency among the candidates that have one when the table was built (0: none has). */
-    public double fastestPeakMs() {
-        return fastestPeakMs;
+    /** The lowest pick latency among the candidates that have one when the table was built (0: none has). */
+    public double fastestLatencyMs() {
+        return fastestLatencyMs;
     }
 
     /**

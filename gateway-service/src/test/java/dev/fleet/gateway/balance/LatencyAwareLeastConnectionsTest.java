@@ -79,7 +79,7 @@ class LatencyAwareLeastConnectionsTest {
     }
 
     @Test
-    void anInstanceThatTurnsSlowLosesItsShareAtItsFirstSlowAnswer() {
+    void anInstanceThatTurnsMuchSlowerLosesItsShareAtItsFirstSlowAnswer() {
         Pool pool = pool(3);
         hold(pool, 1, "none");
         assertThat(picks(pool).get("i2") / (double) PICKS).isCloseTo(1 / 3.0, within(0.02));
@@ -89,7 +89,7 @@ class LatencyAwareLeastConnectionsTest {
     }
 
     @Test
-    void aSlowInstanceIsTriedAgainAsItsPeakDecaysAndRegainsItsShareWhenFast() {
+    void aSlowInstanceIsTriedAgainAsItsLatencyDecaysAndRegainsItsShareWhenFast() {
         Pool pool = pool(4, 1, 1, 1, 20);
         hold(pool, 2, "i3");
         Instance slow = pool.member("i3");
@@ -99,33 +99,38 @@ class LatencyAwareLeastConnectionsTest {
 
         // no traffic for a few decay time constants: it looks like the others again and is tried
         pool.refresh(now + 5_000_000_000L);
-        assertThat(slow.peakLatencyMs()).isLessThan(2 * pool.snapshot().fastestPeakMs());
+        assertThat(slow.pickLatencyMs()).isLessThan(2 * pool.snapshot().fastestLatencyMs());
         Map<String, Integer> tried = picks(pool);
         assertThat(tried.getOrDefault("i3", 0)).isGreaterThan(PICKS / 10);
 
-        // a probe that is still slow sets the peak back up at once
-        slow.recordOutcome(20, false);
+        // a probe that is still slow (40 ms) makes it slow again at once: 1 + (40 − 1) / 10 ≈ 4.9 ms
+        slow.recordOutcome(40, false);
         assertThat(picks(pool).getOrDefault("i3", 0)).isZero();
 
         // once fast again, the next probe keeps it alike the others
         pool.refresh(now + 10_000_000_000L);
         slow.recordOutcome(1, false);
-        assertThat(LeastConnections.slowness(slow, pool.snapshot().fastestPeakMs())).isEqualTo(1.0);
+        assertThat(LeastConnections.slowness(slow, pool.snapshot().fastestLatencyMs())).isEqualTo(1.0);
         assertThat(picks(pool).get("i3") / (double) PICKS).isGreaterThan(0.2);
     }
 
     @Test
-    void aFasterAnswerLowersThePeakGraduallyAndASlowerOneRaisesItAtOnce() {
+    void eachAnswerMovesThePickLatencyATenthAndDecayPullsItTowardsTheFloor() {
         Instance instance = TestPools.instance("l", "x", 9200);
         instance.recordOutcome(10, false);
         instance.recordOutcome(30, false);
-        assertThat(instance.peakLatencyMs()).isEqualTo(30.0);
-        instance.recordOutcome(10, false);
-        assertThat(instance.peakLatencyMs()).isCloseTo(28.0, within(1e-9));
-        instance.decayPeakLatency(8, 0.5);
-        assertThat(instance.peakLatencyMs()).isCloseTo(18.0, within(1e-9));
-        instance.decayPeakLatency(20, 0.5);
-        assertThat(instance.peakLatencyMs()).as("never pulled up to the floor").isCloseTo(18.0, within(1e-9));
+        assertThat(instance.pickLatencyMs()).isCloseTo(12.0, within(1e-9));
+        instance.decayPickLatency(2, 0.5);
+        assertThat(instance.pickLatencyMs()).isCloseTo(7.0, within(1e-9));
+        instance.decayPickLatency(20, 0.5);
+        assertThat(instance.pickLatencyMs()).as("never pulled up to the floor").isCloseTo(7.0, within(1e-9));
+    }
+
+    @Test
+    void differencesUnderAMillisecondAreNoiseAtAnyRatio() {
+        // idle: a slow one would lose every draw against the others, (0 + 1) × 4.5 against (0 + 1) × 1
+        Pool pool = pool(3, 0.2, 0.2, 0.9);
+        assertThat(picks(pool).get("i2") / (double) PICKS).isCloseTo(1 / 3.0, within(0.02));
     }
 
     @Test

@@ -11,13 +11,14 @@ import dev.fleet.gateway.pool.PoolSnapshot;
  * requests per unit of weight wins (ties: the first draw). Idle, this spreads exactly by weight;
  * loaded, in-flight counts settle in proportion to weight.
  *
- * <p>An instance whose pick latency ({@link Instance#pickLatencyMs}, an EWMA that decays over time) is more than {@link #SLOW_RATIO}
- * × the pool's fastest, and more than {@link #SLOW_MARGIN_MS} above it, is slow: against a faster one it is judged by its expected wait, (in flight
- * + 1) × its latency ratio / weight, so it takes a request only when the faster one already holds
- * that many more. A 20 ms instance beside 1 ms ones thus gets a request only when they each hold
- * about 20, instead of whenever it is idle. Pick latencies decay towards the fastest over time (see
+ * <p>An instance whose pick latency ({@link Instance#pickLatencyMs}, an EWMA that decays over
+ * time) is more than {@link #SLOW_RATIO} × the pool's fastest and more than {@link #SLOW_MARGIN_MS}
+ * above it is slow: against a faster one it is judged by its expected wait, (in flight + 1) × its
+ * latency ratio / weight, so it takes a request only when the faster one already holds that many
+ * more. A 20 ms instance beside 1 ms ones thus gets a request only when they each hold about 20,
+ * instead of whenever it is idle. Pick latencies decay towards the fastest over time (see
  * {@code Pool}), so a slow instance is tried again now and then and regains its share once it is
- * fast. Within the ratio, instances count as alike and the comparison is the plain one: noise in
+ * fast. Within the band, instances count as alike and the comparison is the plain one: noise in
  * latencies does not move traffic. Two random draws and two binary searches: no lock, no scan.
  */
 public final class LeastConnections implements Balancer {

@@ -23,8 +23,9 @@
 #   next; the gateway's JIT is warmed first by a discarded run on each pool.
 #
 # Settling: the share over a sliding 500 ms window, sampled every 100 ms; a phase's steady share is
-# its last half's; the share has settled at the first window after which every window of the phase
-# stays within max(0.5 points, a quarter of the steady share) of it. Resolution: the 500 ms window.
+# its last half's; the share has settled at the first window of the phase within max(0.5 points, a
+# quarter of the steady share) of it. Resolution: the 500 ms window (and the sampling, slower on a
+# busy machine).
 #
 # Usage: bench/gateway/routing.sh [--quick]     (about 7 minutes; --quick about 3)
 # Environment (defaults, quick defaults in brackets):
@@ -378,7 +379,7 @@ shift_run() {   # PROXY THREADS CONNS
     $1 == "ON" { on = $2; next } $1 == "OFF" { off = $2; next }
     { t[n] = $1; s[n] = $2; f[n] = $3; n++ }
     function sh(i, j) { return (s[i] - s[j] + f[i] - f[j] > 0) ? (s[i] - s[j]) / (s[i] - s[j] + f[i] - f[j]) : 0 }
-    # steady share of [from, to): its last half; settle: first sliding window after which all stay in band
+    # steady share of [from, to): its last half; settled: the first sliding window within the band of it
     function phase(from, to,   i, j, h, a, b, steady, band, first, ok, w) {
       h = from + (to - from) / 2; a = -1; b = -1
       for (i = 0; i < n; i++) { if (a < 0 && t[i] >= h) a = i; if (t[i] < to) b = i }
@@ -390,7 +391,7 @@ shift_run() {   # PROXY THREADS CONNS
         for (j = i; j > 0 && t[i] - t[j] < window; j--) ;
         w = sh(i, j)
         ok = (w - steady <= band && steady - w <= band)
-        if (!ok) first = -1; else if (first < 0) first = t[i]
+        if (ok && first < 0) first = t[i]
       }
       return sprintf("%.2f %s", 100 * steady, (first < 0 ? "never" : sprintf("%.1f", (first - from) / 1000)))
     }

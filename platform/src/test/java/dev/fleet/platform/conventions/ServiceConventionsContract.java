@@ -45,12 +45,25 @@ public abstract class ServiceConventionsContract {
         return given().header("Authorization", "Bearer " + token);
     }
 
+    /** The checks readiness is made of; the gateway's says whether it can route instead. */
+    protected String[] readinessChecks() {
+        return new String[] {"NOTIFY listener", "Reactive PostgreSQL connections health check"};
+    }
+
     @Test
-    void readinessIsUpWithDatabaseAndNotifyListener() {
+    void readinessIsUpWithItsChecks() {
         given().when().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("NOTIFY listener", "Reactive PostgreSQL connections health check"));
+                .body("checks.name", hasItems(readinessChecks()));
+    }
+
+    @Test
+    void theNotifyListenerHasAHealthGroupOfItsOwn() {
+        given().when().get("/q/health/group/notify").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("NOTIFY listener"));
     }
 
     @Test

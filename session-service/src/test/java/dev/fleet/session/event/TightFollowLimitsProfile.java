@@ -15,6 +15,7 @@ public class TightFollowLimitsProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("fleet.session.events.follow-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s", "fleet.session.events.max-followers", "2");
+        return Map.of("fleet.session.events.follow-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s",
+                "fleet.session.events.max-followers", "2");
     }
 }

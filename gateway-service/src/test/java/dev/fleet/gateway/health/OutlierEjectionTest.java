@@ -30,7 +30,7 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(ShortHealthIntervalsProfile.class)
 class OutlierEjectionTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final long MS = 1_000_000;
 
     @Inject

@@ -121,8 +121,8 @@ class SessionLifecycleTest {
 
         @Test
         void refusesBadInput() {
-            as(CLIENT).body(Map.of("pool", "p", "owner", "o", "kind", "agent")).when().post("/sessions")
-                    .then().statusCode(400).contentType("application/problem+json")
+            as(CLIENT).body(Map.of("pool", "p", "labels", Map.of("", "x"), "owner", "o", "kind", "agent")).when()
+                    .post("/sessions").then().statusCode(400).contentType("application/problem+json")
                     .body("errors.field", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString("labels")));
             as(CLIENT).body(Map.of("pool", "p", "labels", Map.of(), "owner", "o", "kind", "robot")).when().post("/sessions")
                     .then().statusCode(400).contentType("application/problem+json");

@@ -47,7 +47,8 @@ class RunnerIT extends AgainstFleetServices {
             // Heartbeats carry real figures; job timings reach telemetry-service in batches.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 JsonNode now = sessions.get("/runners/" + runner.identity().id()).body();
-                assertThat(now.get("health").asText()).isEqualTo("healthy");
+                // Real figures: on a machine whose CPU is busy (above 90 %) the honest answer is "degraded".
+                assertThat(now.get("health").asText()).isIn("healthy", "degraded");
                 assertThat(now.path("memoryPercent").asDouble()).isPositive();
             });
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(services.telemetryApi()

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -33,7 +34,7 @@ class RunnerIT extends AgainstFleetServices {
 
             List<Long> ids = queue.enqueue(name, "sleep", IntStream.range(0, 20)
                     .mapToObj(i -> Map.<String, Object>of("ms", 20)).toList());
-            await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
                     .allMatch(id -> "succeeded".equals(queue.job(id).get("state").asText())));
             for (long id : ids) {
                 JsonNode job = queue.job(id);
@@ -44,12 +45,13 @@ class RunnerIT extends AgainstFleetServices {
             assertThat(runner.jobs().stats().completed()).isEqualTo(20);
 
             // Heartbeats carry real figures; job timings reach telemetry-service in batches.
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 JsonNode now = sessions.get("/runners/" + runner.identity().id()).body();
-                assertThat(now.get("health").asText()).isEqualTo("healthy");
+                // Real figures: on a machine whose CPU is busy (above 90 %) the honest answer is "degraded".
+                assertThat(now.get("health").asText()).isIn("healthy", "degraded");
                 assertThat(now.path("memoryPercent").asDouble()).isPositive();
             });
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(services.telemetryApi()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(services.telemetryApi()
                     .get("/samples?source=" + runner.identity().id() + "&feature=job.sleep&limit=100").body()
                     .get("samples")).hasSize(20));
         }
@@ -60,19 +62,25 @@ class RunnerIT extends AgainstFleetServices {
         String name = unique("slots");
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        // Each job holds its slot until the test lets go, so the two running ones cannot end (and
+        // free a slot) while the test looks at the queue, however slowly the machine runs.
         JobHandlers handlers = JobHandlers.builtIn(false).with("track", job -> {
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-            Thread.sleep(1000);
+            release.await();
             running.decrementAndGet();
             return null;
         });
         try (Runner runner = new Runner(services.runnerConfig(name, 2), handlers).start()) {
             List<Long> ids = queue.enqueue(name, "track", Collections.nCopies(6, Map.of()));
-            await().atMost(Duration.ofSeconds(3)).until(() -> running.get() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> running.get() == 2);
             // The other four wait in the queue, not in this runner.
             assertThat(queue.get("/queues/" + name).body().path("stats").path("depth").path("available").asInt()).isEqualTo(4);
-            await().atMost(Duration.ofSeconds(20)).until(() -> runner.jobs().stats().completed() == ids.size());
+            release.countDown();
+            await().atMost(Duration.ofSeconds(60)).until(() -> runner.jobs().stats().completed() == ids.size());
             assertThat(mostAtOnce.get()).isEqualTo(2);
+        } finally {
+            release.countDown();
         }
     }
 
@@ -88,7 +96,7 @@ class RunnerIT extends AgainstFleetServices {
         try (Runner first = new Runner(services.runnerConfig(name, 4), handlers).start();
                 Runner second = new Runner(services.runnerConfig(name, 4), handlers).start()) {
             List<Long> ids = queue.enqueue(name, "count", Collections.nCopies(300, Map.of()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> first.jobs().stats().completed()
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.jobs().stats().completed()
                     + second.jobs().stats().completed() == ids.size());
             assertThat(runs.keySet()).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(runs.values()).allMatch(count -> count.get() == 1);
@@ -100,10 +108,11 @@ class RunnerIT extends AgainstFleetServices {
     @Test
     void leaseHeartbeatsKeepALongJobItsOwn() throws Exception {
         String name = unique("lease");
-        assertThat(queue.put("/queues/" + name, Map.of("leaseMs", 1000)).status()).isEqualTo(200);
+        // Beats go out a third of the way into each lease: a 3 s lease leaves a loaded machine 2 s of slack.
+        assertThat(queue.put("/queues/" + name, Map.of("leaseMs", 3000)).status()).isEqualTo(200);
         try (Runner runner = new Runner(services.runnerConfig(name, 1), JobHandlers.builtIn(false)).start()) {
-            long id = queue.enqueue(name, "sleep", List.of(Map.of("ms", 3500))).getFirst();
-            await().atMost(Duration.ofSeconds(15)).until(() -> "succeeded".equals(queue.job(id).get("state").asText()));
+            long id = queue.enqueue(name, "sleep", List.of(Map.of("ms", 7000))).getFirst();
+            await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(queue.job(id).get("state").asText()));
             assertThat(queue.job(id).get("attempt").asInt()).isEqualTo(1);
             assertThat(runner.jobs().stats().leasesLost()).isZero();
         }
@@ -124,7 +133,7 @@ class RunnerIT extends AgainstFleetServices {
             long flaky = queue.enqueue(name, "flaky", List.of(Map.of())).getFirst();
             long broken = queue.enqueue(name, "broken", List.of(Map.of())).getFirst();
             long unknown = queue.enqueue(name, "no-such-kind", List.of(Map.of())).getFirst();
-            await().atMost(Duration.ofSeconds(20)).until(() -> List.of(flaky, broken, unknown).stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> List.of(flaky, broken, unknown).stream()
                     .allMatch(id -> "dead".equals(queue.job(id).get("state").asText())));
             assertThat(queue.job(flaky).get("attempt").asInt()).isEqualTo(2);
             assertThat(queue.job(flaky).get("errors").toString()).contains("flaky on attempt 1", "flaky on attempt 2");
@@ -137,15 +146,18 @@ class RunnerIT extends AgainstFleetServices {
     @Test
     void shutdownLetsShortJobsFinishGivesBackLongOnesAndDeregisters() throws Exception {
         String name = unique("drain");
-        Runner runner = new Runner(services.runnerConfig(name, 2, "--grace", "1500ms"), JobHandlers.builtIn(false))
+        Runner runner = new Runner(services.runnerConfig(name, 2, "--grace", "6s"), JobHandlers.builtIn(false))
                 .start();
         try {
-            long quick = queue.enqueue(name, "sleep", List.of(Map.of("ms", 700))).getFirst();
-            long slow = queue.enqueue(name, "sleep", List.of(Map.of("ms", 60_000))).getFirst();
-            await().atMost(Duration.ofSeconds(5)).until(() -> runner.jobs().busySlots() == 2);
+            // One batch, so both are claimed together: the quick one cannot end before the slow one starts.
+            List<Long> both = queue.enqueue(name, "sleep", List.of(Map.of("ms", 2000), Map.of("ms", 60_000)));
+            long quick = both.get(0);
+            long slow = both.get(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> runner.jobs().busySlots() == 2);
             long started = System.nanoTime();
             runner.shutdown();
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+            // The grace (6 s), not the slow job (60 s): it gave the slow one back instead of waiting.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
 
             assertThat(queue.job(quick).get("state").asText()).isEqualTo("succeeded");
             JsonNode givenBack = queue.job(slow);
@@ -161,17 +173,17 @@ class RunnerIT extends AgainstFleetServices {
     void carriesOutTheSessionOperationsAssignedToIt() throws Exception {
         String name = unique("sess");
         try (Runner runner = new Runner(services.runnerConfig(name, 2), JobHandlers.builtIn(false)).start()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> "healthy".equals(
+            await().atMost(Duration.ofSeconds(30)).until(() -> "healthy".equals(
                     sessions.get("/runners/" + runner.identity().id()).body().get("health").asText()));
             Api.Answer created = sessions.post("/sessions", Map.of("pool", name, "labels", Map.of(), "owner", "it", "kind", "agent"),
                     FleetServices.CLIENT);
             assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(202);
             String session = created.body().get("target").asText();
-            await().atMost(Duration.ofSeconds(15)).until(() -> "running".equals(
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(
                     sessions.get("/sessions/" + session).body().get("state").asText()));
 
             sessions.post("/sessions/" + session + "/stop", null, FleetServices.CLIENT);
-            await().atMost(Duration.ofSeconds(15)).until(() -> "stopped".equals(
+            await().atMost(Duration.ofSeconds(30)).until(() -> "stopped".equals(
                     sessions.get("/sessions/" + session).body().get("state").asText()));
             List<String> types = new ArrayList<>();
             sessions.get("/sessions/" + session + "/events").body().get("events")

@@ -36,7 +36,7 @@ final class RunnerProcess implements AutoCloseable {
 
     /** Waits for the "ready" line → the runner id it registered as. */
     String awaitReady() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             Matcher ready = READY.matcher(output());
             if (ready.find()) {
@@ -47,7 +47,7 @@ final class RunnerProcess implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the runner was not ready within 30 s: " + output());
+        throw new IllegalStateException("the runner was not ready within 60 s: " + output());
     }
 
     void signal(String name) throws Exception {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +26,14 @@ class RunnerProcessIT extends AgainstFleetServices {
             String id = runner.awaitReady();
             long quick = queue.enqueue(name, "sleep", List.of(Map.of("ms", 1500))).getFirst();
             long slow = queue.enqueue(name, "sleep", List.of(Map.of("ms", 120_000))).getFirst();
-            await().atMost(Duration.ofSeconds(10)).until(() -> List.of(quick, slow).stream()
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.of(quick, slow).stream()
                     .allMatch(job -> "running".equals(queue.job(job).get("state").asText())));
 
             runner.signal("TERM");
             // Draining: no new sessions go to it while it finishes.
             await().atMost(Duration.ofSeconds(2)).until(() -> sessions.get("/runners/" + id).body().path("draining")
                     .asBoolean());
-            assertThat(runner.awaitExit(Duration.ofSeconds(20))).isZero();
+            assertThat(runner.awaitExit(Duration.ofSeconds(60))).isZero();
 
             JsonNode finished = queue.job(quick);
             assertThat(finished.get("state").asText()).isEqualTo("succeeded");
@@ -51,32 +52,38 @@ class RunnerProcessIT extends AgainstFleetServices {
         try (RunnerProcess runner = RunnerProcess.start(args(name, "--grace", "60s"))) {
             runner.awaitReady();
             long job = queue.enqueue(name, "sleep", List.of(Map.of("ms", 120_000))).getFirst();
-            await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(queue.job(job).get("state").asText()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(queue.job(job).get("state").asText()));
             runner.signal("INT");
             Thread.sleep(500);
             assertThat(runner.awaitExit(Duration.ofMillis(10))).isEqualTo(-1); // still draining
             runner.signal("INT");
-            assertThat(runner.awaitExit(Duration.ofSeconds(5))).isEqualTo(130);
+            assertThat(runner.awaitExit(Duration.ofSeconds(30))).isEqualTo(130); // well inside the 60 s grace
         }
     }
 
     @Test
     void aKilledRunnersJobsComeBackAfterTheirLease() throws Exception {
         String name = RunnerIT.unique("killed");
-        queue.put("/queues/" + name, Map.of("leaseMs", 1500));
+        // Beats go out a third of the way into each lease: a 4 s lease leaves a loaded machine slack.
+        queue.put("/queues/" + name, Map.of("leaseMs", 4000));
         long job;
         try (RunnerProcess runner = RunnerProcess.start(args(name))) {
             runner.awaitReady();
             job = queue.enqueue(name, "sleep", List.of(Map.of("ms", 120_000))).getFirst();
-            await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(queue.job(job).get("state").asText()));
-            Thread.sleep(2000); // its heartbeats hold the lease past the lease time
-            assertThat(queue.job(job).get("state").asText()).isEqualTo("running");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(queue.job(job).get("state").asText()));
+            Instant firstExpiry = Instant.parse(queue.job(job).get("leaseExpiresAt").asText());
+            // Its heartbeats hold the lease past the first lease's end: wait until that end has passed.
+            await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(firstExpiry.plusSeconds(1)));
+            JsonNode held = queue.job(job);
+            assertThat(held.get("state").asText()).isEqualTo("running");
+            assertThat(held.get("attempt").asInt()).isEqualTo(1);
+            assertThat(Instant.parse(held.get("leaseExpiresAt").asText())).isAfter(firstExpiry);
             runner.killHard();
         }
         // Another runner, whose "sleep" is quick, picks it up once the dead one's lease has run out.
         JobHandlers quick = JobHandlers.builtIn(false).with("sleep", claimed -> null);
         try (Runner other = new Runner(services.runnerConfig(name, 1), quick).start()) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> "succeeded".equals(queue.job(job).get("state").asText()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(queue.job(job).get("state").asText()));
             assertThat(queue.job(job).get("attempt").asInt()).isEqualTo(2);
             assertThat(queue.job(job).get("runnerId").asText()).isEqualTo(other.identity().id());
         }

@@ -32,6 +32,7 @@ class QueueCrashIT {
     private final Map<Long, AtomicInteger> completions = new ConcurrentHashMap<>();
     private final AtomicBoolean producing = new AtomicBoolean(true);
     private final AtomicBoolean working = new AtomicBoolean(true);
+    private final AtomicInteger refused = new AtomicInteger();
 
     @Test
     void killMinusNineLosesNoAcceptedJobAndCompletesNoneTwice() throws Exception {
@@ -49,24 +50,27 @@ class QueueCrashIT {
             for (int i = 0; i < 4; i++) {
                 threads.submit(() -> work(queue));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() > 200 && completions.size() > 50);
+            // Deadlines for a loaded 2-core machine, where these phases took 40 s next to other builds.
+            await().atMost(Duration.ofSeconds(180)).until(() -> accepted.size() > 200 && completions.size() > 50);
 
             service.kill();
             int acceptedAtKill = accepted.size();
-            Thread.sleep(500);
+            int refusedAtKill = refused.get();
+            // Down until the clients have run into the dead port, whatever the machine's speed.
+            await().atMost(Duration.ofSeconds(60)).until(() -> refused.get() > refusedAtKill);
             service.start();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() > acceptedAtKill + 200);
+            await().atMost(Duration.ofSeconds(180)).until(() -> accepted.size() > acceptedAtKill + 200);
             producing.set(false);
             // Done when nothing is live: a completion whose answer died with the process still counts as done.
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 Map<String, Integer> depth = QueueApi.as(QueueApi.CLIENT).get("/queues/" + queue).jsonPath()
                         .getMap("stats.depth");
                 return depth.values().stream().mapToInt(Integer::intValue).sum() == 0;
             });
             working.set(false);
             threads.shutdown();
-            assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
             for (long id : accepted) {
                 assertThat(QueueApi.job(id).getString("state")).as("job %d", id).isEqualTo("succeeded");
@@ -86,6 +90,7 @@ class QueueCrashIT {
                     accepted.add(response.jsonPath().getLong("id"));
                 }
             } catch (Exception connectionRefusedWhileDown) { // rest-assured rethrows ConnectException unchecked
+                refused.incrementAndGet();
                 pause();
             }
         }
@@ -111,6 +116,7 @@ class QueueCrashIT {
                     }
                 }
             } catch (Exception connectionRefusedWhileDown) { // rest-assured rethrows ConnectException unchecked
+                refused.incrementAndGet();
                 pause();
             }
         }

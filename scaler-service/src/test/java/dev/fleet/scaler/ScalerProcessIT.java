@@ -37,7 +37,7 @@ class ScalerProcessIT {
                     "-Dfleet.scaler.process.log-dir=target/process-logs"};
             try (ServiceProcess first = new ServiceProcess(settings).start();
                     ServiceProcess second = new ServiceProcess(settings).start()) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> leads(first) != leads(second));
+                await().atMost(Duration.ofSeconds(60)).until(() -> leads(first) != leads(second));
                 ServiceProcess leader = leads(first) ? first : second;
                 ServiceProcess other = leader == first ? second : first;
 
@@ -58,17 +58,17 @@ class ScalerProcessIT {
                 assertThat(scaledOut.getString("events[-1].backendCall")).isEqualTo("process.scaleTo(1)");
 
                 // The queue is empty: scale in to 0; the runner drains and deregisters (graceful stop).
-                await().atMost(Duration.ofSeconds(30)).until(() -> runners(session, pool).isEmpty());
-                await().atMost(Duration.ofSeconds(30)).until(() -> "ok".equals(events(leader, pool)
+                await().atMost(Duration.ofSeconds(60)).until(() -> runners(session, pool).isEmpty());
+                await().atMost(Duration.ofSeconds(60)).until(() -> "ok".equals(events(leader, pool)
                         .getString("events[0].outcome")) && "scale-in".equals(events(leader, pool)
                         .getString("events[0].kind")));
 
                 // The leader dies; the other replica takes over and does the same for the next job.
                 leader.kill();
-                await().atMost(Duration.ofSeconds(10)).until(() -> leads(other));
+                await().atMost(Duration.ofSeconds(60)).until(() -> leads(other));
                 runJobThroughAFreshRunner(queue, session, pool);
-                await().atMost(Duration.ofSeconds(30)).until(() -> runners(session, pool).isEmpty());
-                await().atMost(Duration.ofSeconds(30)).until(() -> events(other, pool).getList("events.outcome")
+                await().atMost(Duration.ofSeconds(60)).until(() -> runners(session, pool).isEmpty());
+                await().atMost(Duration.ofSeconds(60)).until(() -> events(other, pool).getList("events.outcome")
                         .stream().allMatch("ok"::equals));
                 assertThat(events(other, pool).getList("events.kind")).containsExactly("scale-in", "scale-out",
                         "scale-in", "scale-out");
@@ -82,8 +82,8 @@ class ScalerProcessIT {
         long job = given().baseUri(queue.url()).header("Authorization", "Bearer " + ScalerApi.CLIENT)
                 .contentType(ContentType.JSON).body(Map.of("kind", "sleep", "payload", Map.of("ms", 500)))
                 .when().post("/queues/" + pool + "/jobs").then().statusCode(201).extract().jsonPath().getLong("id");
-        await().atMost(Duration.ofSeconds(30)).until(() -> runners(session, pool).size() == 1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(given().baseUri(queue.url())
+        await().atMost(Duration.ofSeconds(60)).until(() -> runners(session, pool).size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(given().baseUri(queue.url())
                 .header("Authorization", "Bearer " + ScalerApi.CLIENT).when().get("/jobs/" + job).then()
                 .extract().jsonPath().getString("state")));
     }

@@ -42,7 +42,7 @@ public final class HeardEvents {
                 listening.set(true);
             }
         });
-        await().atMost(Duration.ofSeconds(10)).untilTrue(listening);
+        await().atMost(Duration.ofSeconds(30)).untilTrue(listening);
         return heard;
     }
 }

@@ -21,7 +21,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @QuarkusTest
 class PgNotificationHubTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
     PgNotificationHub hub;

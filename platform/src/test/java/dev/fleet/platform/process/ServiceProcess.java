@@ -66,13 +66,14 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // A loaded 2-core machine can take a minute or more to boot a Quarkus jar next to other builds.
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!ready()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the service exited during start; log: " + Files.readString(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the service was not ready within 60 s; log: " + log);
+                throw new IllegalStateException("the service was not ready within 120 s; log: " + log);
             }
             Thread.sleep(50);
         }

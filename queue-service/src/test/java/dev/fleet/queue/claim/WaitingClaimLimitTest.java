@@ -39,7 +39,7 @@ class WaitingClaimLimitTest {
         List<CompletableFuture<List<Map<String, Object>>>> waiting = List.of(
                 CompletableFuture.supplyAsync(() -> claim(queue, "w1", 1, 20_000), threads),
                 CompletableFuture.supplyAsync(() -> claim(queue, "w2", 1, 20_000), threads));
-        await().atMost(Duration.ofSeconds(10)).until(() -> waiters.waitingCount() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiters.waitingCount() == 2);
 
         as(RUNNER).body(Map.of("runnerId", "w3", "waitMs", 1000)).when().post("/queues/" + queue + "/claim").then()
                 .statusCode(429)
@@ -52,7 +52,7 @@ class WaitingClaimLimitTest {
         enqueue(queue, "b");
         int got = 0;
         for (CompletableFuture<List<Map<String, Object>>> claim : waiting) {
-            got += claim.get(15, TimeUnit.SECONDS).size();
+            got += claim.get(60, TimeUnit.SECONDS).size();
         }
         threads.shutdown();
         assertThat(got).isEqualTo(2);

@@ -97,7 +97,7 @@ class EnqueueTest {
                 .then().statusCode(201).body("state", equalTo("scheduled")).extract().jsonPath().getLong("id");
         assertThat(QueueApi.claim(queue, 5)).isEmpty();
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             scheduler.runOnce().await().indefinitely();
             return QueueApi.job(id).getString("state").equals("available");
         });

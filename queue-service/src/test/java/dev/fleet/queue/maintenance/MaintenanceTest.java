@@ -46,7 +46,7 @@ class MaintenanceTest {
         long id = enqueue(queue, "k");
         Map<String, Object> lost = claim(queue, 1).get(0);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
             rescuer.runOnce().await().indefinitely();
             return job(id).getString("state").equals("available");
         });
@@ -68,7 +68,7 @@ class MaintenanceTest {
         long id = enqueue(queue, "k");
         claim(queue, 1);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> rescuer.runOnce().await().indefinitely().discarded() > 0
+        await().atMost(Duration.ofSeconds(30)).until(() -> rescuer.runOnce().await().indefinitely().discarded() > 0
                 || job(id).getString("state").equals("dead"));
 
         assertThat(job(id).getString("deadReason")).isEqualTo("max-attempts");

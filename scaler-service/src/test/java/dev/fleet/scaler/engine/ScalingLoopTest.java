@@ -63,11 +63,11 @@ class ScalingLoopTest {
         putPool(pool, 0, 5, QUEUE_DRIVEN, false);
         enqueue(pool, 5); // the NOTIFY alone triggers it: no round runs in this test
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> !backend.calls(pool).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !backend.calls(pool).isEmpty());
         RecordingBackend.Call call = backend.calls(pool).getFirst();
         assertThat(call.instances()).isEqualTo(3); // ceil(5 waiting / 2 per instance)
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> "ok".equals(events(pool).getString("events[0].outcome")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ok".equals(events(pool).getString("events[0].outcome")));
         JsonPath events = events(pool);
         assertThat(events.getInt("events[0].from")).isZero();
         assertThat(events.getInt("events[0].to")).isEqualTo(3);
@@ -83,7 +83,7 @@ class ScalingLoopTest {
         String pool = freshPool();
         putPool(pool, 0, 5, QUEUE_DRIVEN, true);
         enqueue(pool, 4);
-        await().atMost(Duration.ofSeconds(3)).until(() -> !events(pool).getList("events").isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !events(pool).getList("events").isEmpty());
         assertThat(events(pool).getString("events[0].outcome")).isEqualTo("dry-run");
         assertThat(events(pool).getBoolean("events[0].dryRun")).isTrue();
         loop.roundAndWait();
@@ -100,9 +100,9 @@ class ScalingLoopTest {
         assertThat(requested.getString("outcome")).isEqualTo("pending");
         assertThat(requested.getString("reason")).isEqualTo("manual: load test at noon");
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> backend.calls(pool).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> backend.calls(pool).size() == 1);
         assertThat(backend.calls(pool).getFirst().instances()).isEqualTo(4);
-        await().atMost(Duration.ofSeconds(3)).until(() -> "ok".equals(events(pool).getString("events[0].outcome")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ok".equals(events(pool).getString("events[0].outcome")));
 
         // Nothing waits, so the queue target wants 0 — but a scale-in waits out its cooldown after the manual change.
         loop.roundAndWait();
@@ -116,7 +116,7 @@ class ScalingLoopTest {
         as(ADMIN).body(Map.of("maxInstances", 3, "backend", Map.of("kind", "recording", "settings",
                 Map.of("fail", "true")), "policy", QUEUE_DRIVEN)).when().put("/pools/" + pool).then().statusCode(201);
         enqueue(pool, 1);
-        await().atMost(Duration.ofSeconds(3)).until(() -> events(pool).getList("events.outcome").contains("failed"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(pool).getList("events.outcome").contains("failed"));
         assertThat(events(pool).getList("events.outcomeDetail")).contains("told to fail");
         // The pool's size follows what the backend really has (nothing), not what was asked.
         as(CLIENT).when().get("/pools/" + pool).then().body("instances", org.hamcrest.Matchers.equalTo(0));
@@ -127,7 +127,7 @@ class ScalingLoopTest {
         String pool = freshPool();
         putPool(pool, 2, 4, Map.of("rules", List.of()), false);
         loop.roundAndWait(); // below its minimum: brought to 2 at once
-        await().atMost(Duration.ofSeconds(3)).until(() -> !backend.calls(pool).isEmpty() && !loop.calling(pool));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !backend.calls(pool).isEmpty() && !loop.calling(pool));
         assertThat(backend.calls(pool)).extracting(RecordingBackend.Call::instances).containsOnly(2);
         for (int i = 0; i < 2; i++) {
             JsonPath runner = sessions(RUNNER).body(Map.of("pool", pool, "endpoint", "http://127.0.0.1:" + (19000 + i),
@@ -136,15 +136,16 @@ class ScalingLoopTest {
                     .when().post("/runners/" + runner.getString("runner.id") + "/heartbeat").then().statusCode(200);
         }
         loop.roundAndWait();
-        await().atMost(Duration.ofSeconds(3)).until(() -> backend.calls(pool).stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> backend.calls(pool).stream()
                 .anyMatch(call -> call.action().equals("replaceAll")));
         int callsAfterReplace = backend.calls(pool).size();
-        await().atMost(Duration.ofSeconds(3)).until(() -> "ok".equals(events(pool).getString("events[0].outcome")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ok".equals(events(pool).getString("events[0].outcome")));
         assertThat(events(pool).getBoolean("events[0].alert")).isTrue();
         assertThat(events(pool).getString("events[0].kind")).isEqualTo("replace-all");
 
         loop.roundAndWait();
-        Thread.sleep(200);
+        // A call the round started is marked as calling before the round ends; wait it out, then count.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !loop.calling(pool));
         assertThat(backend.calls(pool)).hasSize(callsAfterReplace);
     }
 
@@ -157,7 +158,7 @@ class ScalingLoopTest {
                     "maxSessions", 1)).when().post("/runners").then().statusCode(201);
         }
         loop.roundAndWait();
-        await().atMost(Duration.ofSeconds(3)).until(() -> !backend.calls(pool).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !backend.calls(pool).isEmpty());
         assertThat(backend.calls(pool).getFirst().instances()).isEqualTo(1); // brought to its minimum
     }
 
@@ -177,12 +178,12 @@ class ScalingLoopTest {
         try {
             assertThat(other.check()).isFalse();
             leader.stop(null); // closes its connection: PostgreSQL frees the lock at once
-            await().atMost(Duration.ofSeconds(3)).until(other::check);
+            await().atMost(Duration.ofSeconds(30)).until(other::check);
             assertThat(leader.isLeader()).isFalse();
         } finally {
             other.stop(null);
             leader.restart();
-            await().atMost(Duration.ofSeconds(3)).until(leader::check);
+            await().atMost(Duration.ofSeconds(30)).until(leader::check);
         }
     }
 

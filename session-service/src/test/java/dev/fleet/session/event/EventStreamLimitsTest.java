@@ -27,7 +27,8 @@ import io.vertx.core.json.JsonObject;
 @TestProfile(TightFollowLimitsProfile.class)
 class EventStreamLimitsTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration IDLE = TightFollowLimitsProfile.IDLE_TIMEOUT;
 
     @Inject
     EventTestData data;
@@ -42,7 +43,7 @@ class EventStreamLimitsTest {
         try (SseStream stream = SseStream.open(session, "")) {
             assertThat(stream.status).isEqualTo(200);
             await().atMost(WAIT).until(stream::ended);
-            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThanOrEqualTo(IDLE.minusMillis(100));
             assertThat(stream.events).isEmpty();
             await().atMost(WAIT).until(() -> followers.followerCount(session) == 0);
         }
@@ -60,7 +61,7 @@ class EventStreamLimitsTest {
         }
         ScheduledExecutorService appender = Executors.newSingleThreadScheduledExecutor();
         List<Throwable> appendFailures = new CopyOnWriteArrayList<>();
-        // An event every 100 ms keeps every stream of the session well inside the 1 s idle timeout.
+        // An event every 100 ms keeps every stream of the session well inside the 3 s idle timeout.
         appender.scheduleAtFixedRate(() -> {
             try {
                 append(session, "beat");
@@ -68,6 +69,7 @@ class EventStreamLimitsTest {
                 appendFailures.add(e); // a throwing task would silently stop the schedule
             }
         }, 0, 100, TimeUnit.MILLISECONDS);
+        long opened = System.nanoTime();
         try (SseStream first = SseStream.open(session, ""); SseStream second = SseStream.open(session, "")) {
             assertThat(first.status).isEqualTo(200);
             assertThat(second.status).isEqualTo(200);
@@ -81,8 +83,11 @@ class EventStreamLimitsTest {
                 assertThat(problem.getInteger("limit")).isEqualTo(2);
             }
 
-            // Twenty beats (2 s) later both are still streaming: sending resets the idle clock.
-            await().atMost(WAIT).until(() -> first.events.size() >= 20 && second.events.size() >= 20);
+            // Open for well past the idle timeout and twenty beats later, both are still streaming:
+            // sending resets the idle clock.
+            Duration outlived = IDLE.plusSeconds(2);
+            await().atMost(WAIT).until(() -> Duration.ofNanos(System.nanoTime() - opened).compareTo(outlived) > 0
+                    && first.events.size() >= 20 && second.events.size() >= 20);
             assertThat(appendFailures).isEmpty();
             assertThat(first.ended()).isFalse();
             assertThat(second.ended()).isFalse();

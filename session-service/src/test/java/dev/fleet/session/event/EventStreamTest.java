@@ -25,7 +25,7 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTest
 class EventStreamTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
     EventTestData data;

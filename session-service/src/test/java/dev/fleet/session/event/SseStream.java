@@ -28,7 +28,7 @@ final class SseStream implements AutoCloseable {
     }
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(30)).build();
 
     final int status;
     final HttpResponse<Stream<String>> response;
@@ -52,7 +52,7 @@ final class SseStream implements AutoCloseable {
                 .GET();
         headers.forEach(request::header);
         try {
-            return new SseStream(CLIENT.sendAsync(request.build(), BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS));
+            return new SseStream(CLIENT.sendAsync(request.build(), BodyHandlers.ofLines()).get(30, TimeUnit.SECONDS));
         } catch (Exception e) {
             throw new IllegalStateException("could not open the follow stream", e);
         }
@@ -69,7 +69,7 @@ final class SseStream implements AutoCloseable {
 
     /** The whole body, for a response that was not a stream (a problem); waits for its end. */
     String body() throws InterruptedException {
-        reader.join(Duration.ofSeconds(10));
+        reader.join(Duration.ofSeconds(30));
         return String.join("\n", lines);
     }
 

@@ -142,7 +142,7 @@ class RunnerRegistryTest {
             assertThat(r.heartbeat(Map.of("healthy", false)).getString("health")).isEqualTo("unhealthy");
             assertThat(r.heartbeat(Map.of("cpuPercent", 10)).getString("health")).isEqualTo("healthy");
             assertThat(r.heartbeat(Map.of("cpuPercent", 11)).getString("health")).isEqualTo("healthy");
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heard)
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(heard)
                     .extracting(e -> e.getString("event") + ":" + e.getString("health"))
                     .containsExactly("health:degraded", "health:unhealthy", "health:healthy"));
         }
@@ -177,7 +177,7 @@ class RunnerRegistryTest {
             as(CLIENT).when().get("/runners/" + r.id()).then().statusCode(404);
             // The sweep changes every silent runner of the test database at once, so its announcement
             // may have overflowed into a bare "catch up"; the heartbeat's own announcement never does.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(String.join(",", heard.stream()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(String.join(",", heard.stream()
                     .map(e -> e.getString("event") + ":" + e.getString("health")).toList()))
                     .matches("(.*,)?(health:degraded|overflow:null),(.*,)?(health:unhealthy|overflow:null),"
                             + "(.*,)?(health:gone|overflow:null),(.*,)?health:healthy,(.*,)?(deregistered:gone|overflow:null)(,.*)?"));

@@ -283,7 +283,7 @@ class SessionLifecycleTest {
             TestRunner r = register(pool, 1);
             String id = runningSession(pool, r);
             r.complete(act(id, "stop").getString("id"));
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heard)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertThat(heard)
                     .extracting(e -> e.getString("previous") + ">" + e.getString("state"))
                     .containsExactly("null>starting", "starting>running", "running>stopping", "stopping>stopped"));
         }

@@ -1,6 +1,10 @@
 package dev.fleet.runner;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** The packaged runner ({@code java -jar target/fleet-runner.jar ...}) as an OS process, as an operator runs it. */
 final class RunnerProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target/fleet-runner.jar");
-    private static final Pattern READY = Pattern.compile("fleet-runner (\\S+) ready");
+    private static final Pattern READY = Pattern.compile("fleet-runner (\\S+) ready: .*, (http://\\S+)");
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final Path log;
@@ -48,6 +58,22 @@ final class RunnerProcess implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the runner was not ready within 60 s: " + output());
+    }
+
+    /** The runner's own HTTP address (from its "ready" line; call after {@link #awaitReady()}). */
+    URI url() throws IOException {
+        Matcher ready = READY.matcher(output());
+        if (!ready.find()) {
+            throw new IllegalStateException("the runner is not ready: " + output());
+        }
+        return URI.create(ready.group(2).replace("0.0.0.0", "127.0.0.1"));
+    }
+
+    /** Its {@code /health} answer: what the runner itself says it is doing. */
+    JsonNode health() throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(url().resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(answer.body());
     }
 
     void signal(String name) throws Exception {

@@ -22,16 +22,16 @@ class RunnerProcessIT extends AgainstFleetServices {
     @Test
     void sigtermMidJobFinishesWhatFitsInTheGraceGivesBackTheRestAndExitsZero() throws Exception {
         String name = RunnerIT.unique("term");
-        try (RunnerProcess runner = RunnerProcess.start(args(name, "--concurrency", "2", "--grace", "3s"))) {
+        try (RunnerProcess runner = RunnerProcess.start(args(name, "--concurrency", "2", "--grace", "20s"))) {
             String id = runner.awaitReady();
             long quick = queue.enqueue(name, "sleep", List.of(Map.of("ms", 1500))).getFirst();
             long slow = queue.enqueue(name, "sleep", List.of(Map.of("ms", 120_000))).getFirst();
-            await().atMost(Duration.ofSeconds(30)).until(() -> List.of(quick, slow).stream()
-                    .allMatch(job -> "running".equals(queue.job(job).get("state").asText())));
+            // Claimed is not started: wait until the runner itself has both jobs in its slots.
+            await().atMost(Duration.ofSeconds(30)).until(() -> runner.health().path("slots").path("busy").asInt() == 2);
 
             runner.signal("TERM");
             // Draining: no new sessions go to it while it finishes.
-            await().atMost(Duration.ofSeconds(2)).until(() -> sessions.get("/runners/" + id).body().path("draining")
+            await().atMost(Duration.ofSeconds(30)).until(() -> sessions.get("/runners/" + id).body().path("draining")
                     .asBoolean());
             assertThat(runner.awaitExit(Duration.ofSeconds(60))).isZero();
 
@@ -52,10 +52,11 @@ class RunnerProcessIT extends AgainstFleetServices {
         try (RunnerProcess runner = RunnerProcess.start(args(name, "--grace", "60s"))) {
             runner.awaitReady();
             long job = queue.enqueue(name, "sleep", List.of(Map.of("ms", 120_000))).getFirst();
-            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(queue.job(job).get("state").asText()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> runner.health().path("slots").path("busy").asInt() == 1);
             runner.signal("INT");
-            Thread.sleep(500);
-            assertThat(runner.awaitExit(Duration.ofMillis(10))).isEqualTo(-1); // still draining
+            // The first signal was taken: the runner says it drains, and it still runs (its job takes 120 s)
+            await().atMost(Duration.ofSeconds(30)).until(() -> runner.output().contains("INT: draining"));
+            assertThat(runner.awaitExit(Duration.ofMillis(10))).isEqualTo(-1);
             runner.signal("INT");
             assertThat(runner.awaitExit(Duration.ofSeconds(30))).isEqualTo(130); // well inside the 60 s grace
         }

@@ -56,7 +56,7 @@ for ((i = 0; i < 600; i++)); do
   kill -0 "$svc_pid" 2>/dev/null || die "telemetry-service exited; see $SVC_LOG"
   sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$PORT/sampling" >&2; echo >&2
+curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/sampling" >&2; echo >&2
 say "phase 1: $SOURCES sources (cap not binding)"
 "$JAVA" "$HERE/TelemetryBench.java" "http://127.0.0.1:$PORT" "$token" "$CONCURRENCY" "$BATCH" "$SOURCES" "$WARMUP" "$SECONDS_"
 say "phase 2: 10 sources (cap binding: 60,000 per source and minute)"

@@ -182,3 +182,57 @@ fleet_runner_is_ready() {
 fleet_is_ready() {
   curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(fleet_port "$1")/q/health/ready" 2>/dev/null
 }
+
+# --- Monitoring: Prometheus and Alertmanager (Debian's prometheus, prometheus-alertmanager) ---
+# Their ports: base port + 10 and + 13 (8090, 8093), as the services follow the base port.
+FLEET_LOCAL_PROMETHEUS_PORT=${FLEET_LOCAL_PROMETHEUS_PORT:-$((FLEET_LOCAL_BASE_PORT + 10))}
+FLEET_LOCAL_ALERTMANAGER_PORT=${FLEET_LOCAL_ALERTMANAGER_PORT:-$((FLEET_LOCAL_BASE_PORT + 13))}
+
+# Makes sure promtool, prometheus, prometheus-alertmanager and jq (the dashboard check reads JSON with
+# it) are here. With --install (CI), installs Debian's packages when one is missing; otherwise says how.
+fleet_ensure_prometheus() {
+  local install=${1:-} tool missing=()
+  for tool in promtool prometheus prometheus-alertmanager amtool jq; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  (( ${#missing[@]} )) || return 0
+  [[ $install == --install ]] || fleet_die "Missing ${missing[*]} (Prometheus' rule tests and the dashboard check need them).
+Install them:  sudo apt-get install -y --no-install-recommends prometheus prometheus-alertmanager jq   (Debian/Ubuntu)"
+  fleet_say "Installing Prometheus, Alertmanager and jq from the distribution's packages ..."
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  # Debian's packages start their services where systemd runs; the local stack runs its own.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    prometheus prometheus-alertmanager jq >/dev/null
+}
+
+# Writes a Prometheus config for this stack to $1: the five services (label service=<name>) every 5 s,
+# the rules of deploy/prometheus/rules, alerts to the local Alertmanager.
+fleet_write_prometheus_config() {
+  local out=$1 service
+  {
+    printf '# Written by deploy/local/up for the stack on base port %s; not for editing.\n' "$FLEET_LOCAL_BASE_PORT"
+    printf 'global:\n  scrape_interval: 5s\n  evaluation_interval: 15s\n'
+    printf 'rule_files:\n  - %s/deploy/prometheus/rules/*.yml\n' "$FLEET_ROOT"
+    printf 'alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ["127.0.0.1:%s"]\n' "$FLEET_LOCAL_ALERTMANAGER_PORT"
+    printf 'scrape_configs:\n  - job_name: fleet\n    metrics_path: /q/metrics\n    static_configs:\n'
+    for service in "${FLEET_SERVICES[@]}"; do
+      printf '      - targets: ["127.0.0.1:%s"]\n        labels: {service: %s}\n' "$(fleet_port "$service")" "$service"
+    done
+  } >"$out"
+}
+
+# PID of the Prometheus / Alertmanager deploy/local/up started ($1 = prometheus | alertmanager), if it still runs.
+fleet_monitor_pid() {
+  local pidfile=$FLEET_LOCAL_RUN_DIR/pids/$1.pid pid
+  [[ -f $pidfile ]] || return 1
+  pid=$(<"$pidfile")
+  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$FLEET_LOCAL_RUN_DIR/$1" || return 1
+  echo "$pid"
+}
+
+fleet_monitor_is_ready() {
+  local port=$FLEET_LOCAL_PROMETHEUS_PORT
+  [[ $1 == alertmanager ]] && port=$FLEET_LOCAL_ALERTMANAGER_PORT
+  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/-/ready" 2>/dev/null
+}

@@ -100,7 +100,7 @@ class RoutingTest {
                 .body("members.find { it.id == 'c' }.effectiveWeight", org.hamcrest.Matchers.equalTo(3.0f))
                 .body("members.find { it.id == 'c' }.requests", org.hamcrest.Matchers.greaterThan(200));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("fleet_gateway_requests_total{instance=\"c\",pool=\"web\",status=\"2xx\"}")
+        assertThat(metrics).contains("fleet_gateway_requests_total{pool=\"web\",status=\"2xx\"}")
                 .contains("fleet_gateway_request_seconds_bucket{pool=\"web\"");
     }
 

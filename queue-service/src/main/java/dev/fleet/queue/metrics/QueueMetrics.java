@@ -13,9 +13,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * queue-service's meters ({@code fleet_queue_*} in Prometheus): counters per queue for every
- * transition, histograms of time-in-queue and claim latency, and depth gauges per queue, state
- * and priority refreshed from the stats query by {@code DepthSampler}.
+ * queue-service's meters ({@code fleet_queue_*} in Prometheus): enqueues, claims and one counter of
+ * job outcomes per queue ({@code fleet_queue_jobs_total{queue,outcome}}), histograms of the wait
+ * (due → claimed) and of claim latency, and depth gauges per queue, state and priority refreshed
+ * from the stats query by {@code DepthSampler}. Names follow one style (dotted Micrometer names,
+ * base units): the registry turns {@code fleet.queue.wait} into {@code fleet_queue_wait_seconds}.
  */
 @Singleton
 public class QueueMetrics {
@@ -41,12 +43,12 @@ public class QueueMetrics {
 
     /** A job reached {@code outcome}: succeeded, failed (retry pending), dead, expired, cancelled, released, rescued. */
     public void finished(String queue, String outcome) {
-        registry.counter("fleet.queue.jobs." + outcome, "queue", queue).increment();
+        registry.counter("fleet.queue.jobs", "queue", queue, "outcome", outcome).increment();
     }
 
     public void finished(String queue, String outcome, int count) {
         if (count > 0) {
-            registry.counter("fleet.queue.jobs." + outcome, "queue", queue).increment(count);
+            registry.counter("fleet.queue.jobs", "queue", queue, "outcome", outcome).increment(count);
         }
     }
 
@@ -56,7 +58,7 @@ public class QueueMetrics {
     }
 
     public void timeInQueue(String queue, Duration waited) {
-        Timer.builder("fleet.queue.time.in.queue").tag("queue", queue).publishPercentileHistogram()
+        Timer.builder("fleet.queue.wait").tag("queue", queue).publishPercentileHistogram()
                 .register(registry).record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
@@ -69,18 +71,22 @@ public class QueueMetrics {
     public void updateDepth(Map<String, QueueStats> statsByQueue) {
         gauges.values().forEach(g -> g.set(0));
         statsByQueue.forEach((queue, stats) -> {
-            stats.depth().forEach((state, n) -> gauge("fleet.queue.depth", queue, "state", state).set(n));
+            stats.depth().forEach((state, n) -> gauge("fleet.queue.depth", queue, "state", state, 1).set(n));
             stats.availableByPriority().forEach((priority, n) ->
-                    gauge("fleet.queue.available", queue, "priority", priority).set(n));
-            gauge("fleet.queue.oldest.available.ms", queue, null, null).set(stats.oldestAvailableMs());
+                    gauge("fleet.queue.available", queue, "priority", priority, 1).set(n));
+            // kept in ms as the stats give it, published in seconds (base unit)
+            gauge("fleet.queue.oldest.available.age", queue, null, null, 0.001).set(stats.oldestAvailableMs());
         });
     }
 
-    private AtomicLong gauge(String name, String queue, String tag, String value) {
+    private AtomicLong gauge(String name, String queue, String tag, String value, double scale) {
         String key = name + '|' + queue + '|' + tag + '|' + value;
         return gauges.computeIfAbsent(key, k -> {
             AtomicLong holder = new AtomicLong();
-            Gauge.Builder<AtomicLong> builder = Gauge.builder(name, holder, AtomicLong::get).tag("queue", queue);
+            Gauge.Builder<AtomicLong> builder = Gauge.builder(name, holder, h -> h.get() * scale).tag("queue", queue);
+            if (scale != 1) {
+                builder.baseUnit("seconds");
+            }
             if (tag != null) {
                 builder.tag(tag, value);
             }

@@ -38,9 +38,10 @@ class QueueMetricsTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("fleet_queue_jobs_enqueued_total{" + tag + "} 2.0"))
                 .body(containsString("fleet_queue_jobs_claimed_total{" + tag + "} 1.0"))
-                .body(containsString("fleet_queue_jobs_succeeded_total{" + tag + "} 1.0"))
+                .body(containsString("fleet_queue_jobs_total{outcome=\"succeeded\"," + tag + "} 1.0"))
                 .body(containsString("fleet_queue_available{priority=\"P4\"," + tag + "} 1.0"))
-                .body(containsString("fleet_queue_time_in_queue_seconds_count{" + tag + "} 1"))
-                .body(containsString("fleet_queue_claim_latency_seconds_bucket{" + tag));
+                .body(containsString("fleet_queue_wait_seconds_count{" + tag + "} 1"))
+                .body(containsString("fleet_queue_claim_latency_seconds_bucket{" + tag))
+                .body(containsString("fleet_queue_oldest_available_age_seconds{" + tag));
     }
 }

@@ -1,12 +1,17 @@
 package dev.fleet.session.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.inject.Singleton;
+
+import dev.fleet.session.metrics.RunnerGauges.RunnerFigures;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
-/** Refreshes the runner and session gauges from two grouped counts. */
+/** Refreshes the runner and session gauges from two grouped counts and one read of every runner's figures. */
 @Singleton
 public class MetricsSampler {
 
@@ -16,12 +21,19 @@ public class MetricsSampler {
     private static final String SESSIONS = "SELECT pool, state, count(*) AS n FROM session.sessions"
             + " WHERE state IN ('pending', 'starting', 'running', 'paused', 'stopping') GROUP BY pool, state";
 
+    // Every registered runner (at most thousands of rows; gone ones are forgotten after forget-after).
+    private static final String RUNNER_FIGURES = "SELECT pool, id::text AS id, health, cpu_percent, memory_percent,"
+            + " live_sessions, max_sessions, extract(epoch FROM last_heartbeat_at)::float8 AS last_heartbeat"
+            + " FROM session.runners";
+
     private final Pool pool;
     private final SessionMetrics metrics;
+    private final RunnerGauges runnerGauges;
 
-    MetricsSampler(Pool pool, SessionMetrics metrics) {
+    MetricsSampler(Pool pool, SessionMetrics metrics, RunnerGauges runnerGauges) {
         this.pool = pool;
         this.metrics = metrics;
+        this.runnerGauges = runnerGauges;
     }
 
     public Uni<Void> runOnce() {
@@ -33,6 +45,12 @@ public class MetricsSampler {
             metrics.resetGauges("fleet.session.sessions");
             rows.forEach(row -> metrics.gauge("fleet.session.sessions", "pool", row.getString("pool"), "state",
                     row.getString("state"), row.getLong("n")));
+        }).chain(() -> pool.query(RUNNER_FIGURES).execute()).invoke(rows -> {
+            List<RunnerFigures> figures = new ArrayList<>();
+            rows.forEach(row -> figures.add(new RunnerFigures(row.getString("pool"), row.getString("id"),
+                    row.getString("health"), row.getDouble("cpu_percent"), row.getDouble("memory_percent"),
+                    row.getInteger("live_sessions"), row.getInteger("max_sessions"), row.getDouble("last_heartbeat"))));
+            runnerGauges.update(figures);
         }).replaceWithVoid();
     }
 

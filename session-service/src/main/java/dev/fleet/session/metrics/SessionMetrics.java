@@ -24,10 +24,14 @@ public class SessionMetrics {
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     // Registered once: a heartbeat is the hot path and needs no registry lookup.
     private final Counter heartbeats;
+    // Registered at start, so its buckets are scraped as 0 before the first session starts
+    // (rate() over a histogram that appears already at 1 reads 0, and its quantile NaN).
+    private final Timer startLatency;
 
     SessionMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.heartbeats = registry.counter("fleet.session.heartbeats");
+        this.startLatency = Timer.builder("fleet.session.start.latency").publishPercentileHistogram().register(registry);
     }
 
     public void heartbeat() {
@@ -46,8 +50,7 @@ public class SessionMetrics {
 
     /** From a session's start operation to running. */
     public void started(Duration latency) {
-        Timer.builder("fleet.session.start.latency").publishPercentileHistogram().register(registry)
-                .record(latency.isNegative() ? Duration.ZERO : latency);
+        startLatency.record(latency.isNegative() ? Duration.ZERO : latency);
     }
 
     /** Sets a sampled gauge, e.g. {@code fleet.session.runners} for pool p and health h. */

@@ -25,7 +25,7 @@ class SessionMetricsTest {
     void exposesCountsOfRunnersSessionsHeartbeatsAndOperations() {
         String pool = freshPool();
         TestRunner r = register(pool, 2);
-        r.heartbeat(Map.of("cpuPercent", 10));
+        r.heartbeat(Map.of("cpuPercent", 10, "memoryPercent", 25));
         runningSession(pool, r);
         sampler.runOnce().await().indefinitely();
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -36,5 +36,13 @@ class SessionMetricsTest {
                 .contains("fleet_session_operations_ended_total{kind=\"start\",outcome=\"done\"}")
                 .contains("fleet_session_heartbeats_total")
                 .contains("fleet_session_start_latency_seconds_bucket");
+        String runner = "pool=\"" + pool + "\",runner=\"" + r.id() + "\"";
+        assertThat(metrics)
+                .contains("fleet_session_runner_cpu_ratio{" + runner + "} 0.1")
+                .contains("fleet_session_runner_memory_ratio{" + runner + "} 0.25")
+                .contains("fleet_session_runner_sessions{" + runner + "} 1.0")
+                .contains("fleet_session_runner_max_sessions{" + runner + "} 2.0")
+                .contains("fleet_session_runner_healthy{" + runner + "} 1.0")
+                .contains("fleet_session_runner_last_heartbeat_timestamp_seconds{" + runner + "} 1.");
     }
 }

@@ -39,4 +39,19 @@ public interface TelemetryConfig {
     /** Rows one retention statement deletes (small batches never hold locks long). */
     @WithDefault("10000")
     int retentionBatch();
+
+    /** How long per-minute rollups are kept (much longer than the raw samples). */
+    @WithDefault("90d")
+    Duration rollupRetention();
+
+    /** How often the closed minutes are rolled up. */
+    @WithDefault("30s")
+    Duration rollupInterval();
+
+    /**
+     * How late samples may arrive and still count in their minute's rollup: each run rolls up again
+     * every closed minute this recent. Samples older than this when they arrive stay out of rollups.
+     */
+    @WithDefault("2m")
+    Duration rollupLateness();
 }

@@ -8,9 +8,10 @@ import io.quarkus.runtime.Startup;
 
 /**
  * telemetry-service's meters ({@code fleet_telemetry_*} in Prometheus). Samples count by outcome:
- * {@code accepted} (stored) or {@code rejected} (every sample of a batch refused as invalid or too
- * large; a body that is not JSON never becomes samples and is not counted). Created at startup, so
- * both counters are scraped as 0 before the first sample (rate() needs the starting point).
+ * {@code accepted} (stored), {@code rejected} (every sample of a batch refused as invalid or too
+ * large; a body that is not JSON never becomes samples and is not counted) or {@code dropped} (over
+ * its source's per-minute cap). Created at startup, so the counters are scraped as 0 before the
+ * first sample (rate() needs the starting point).
  */
 @Startup
 @Singleton
@@ -19,10 +20,12 @@ public class TelemetryMetrics {
     // Registered once: ingest is the hot path and needs no registry lookup.
     private final Counter accepted;
     private final Counter rejected;
+    private final Counter dropped;
 
     TelemetryMetrics(MeterRegistry registry) {
         this.accepted = registry.counter("fleet.telemetry.samples", "outcome", "accepted");
         this.rejected = registry.counter("fleet.telemetry.samples", "outcome", "rejected");
+        this.dropped = registry.counter("fleet.telemetry.samples", "outcome", "dropped");
     }
 
     public void accepted(int samples) {
@@ -31,5 +34,11 @@ public class TelemetryMetrics {
 
     public void rejected(int samples) {
         rejected.increment(samples);
+    }
+
+    public void dropped(int samples) {
+        if (samples > 0) {
+            dropped.increment(samples);
+        }
     }
 }

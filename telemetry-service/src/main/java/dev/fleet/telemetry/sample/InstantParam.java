@@ -10,7 +10,7 @@ import dev.fleet.platform.problem.ProblemException;
  * Reads an ISO-8601 instant from a body field or query parameter. Parsing it here rather than
  * through JAX-RS or Jackson makes a bad value a 422 that names the field.
  */
-final class InstantParam {
+public final class InstantParam {
 
     // Java parses years up to a billion; PostgreSQL's timestamptz ends in 294276 and would fail
     // the statement. No sample was measured before 1970 or after 9999.
@@ -21,7 +21,7 @@ final class InstantParam {
     }
 
     /** {@code text} as an instant ({@code Z} or an offset) between 1970 and 9999; null stays null. */
-    static Instant parse(String field, String text) {
+    public static Instant parse(String field, String text) {
         if (text == null) {
             return null;
         }

@@ -3,8 +3,11 @@ package dev.fleet.telemetry.sample;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntBiFunction;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +47,43 @@ final class SampleBatch {
 
     int size() {
         return sources.length;
+    }
+
+    /**
+     * The samples the per-source cap lets through: for each source, {@code admit} says how many of its
+     * samples in this batch may be stored; those are its first ones, the rest are dropped.
+     */
+    SampleBatch capped(ToIntBiFunction<String, Integer> admit) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        for (String source : sources) {
+            wanted.merge(source, 1, Integer::sum);
+        }
+        Map<String, Integer> left = new HashMap<>();
+        int kept = 0;
+        for (Map.Entry<String, Integer> entry : wanted.entrySet()) {
+            int granted = admit.applyAsInt(entry.getKey(), entry.getValue());
+            left.put(entry.getKey(), granted);
+            kept += granted;
+        }
+        if (kept == size()) {
+            return this;
+        }
+        SampleBatch batch = new SampleBatch(kept);
+        int j = 0;
+        for (int i = 0; i < size(); i++) {
+            int remaining = left.get(sources[i]);
+            if (remaining > 0) {
+                left.put(sources[i], remaining - 1);
+                batch.sources[j] = sources[i];
+                batch.features[j] = features[i];
+                batch.durations[j] = durations[i];
+                batch.outcomes[j] = outcomes[i];
+                batch.ats[j] = ats[i];
+                batch.attributes[j] = attributes[i];
+                j++;
+            }
+        }
+        return batch;
     }
 
     /**

@@ -21,12 +21,15 @@ public class SampleResource {
         this.samples = samples;
     }
 
-    /** 202 once the whole batch is stored; a bad sample refuses the batch (422 naming it). */
+    /**
+     * 202 once the batch is stored, but for samples over their source's per-minute cap, which are
+     * dropped and counted in the answer; a bad sample refuses the batch (422 naming it).
+     */
     @POST
     @ResponseStatus(202)
     @RolesAllowed({ FleetRole.RUNNER, FleetRole.CLIENT, FleetRole.ADMIN })
     public Uni<IngestedSamples> ingestSamples(IngestSamplesRequest request) {
-        return samples.ingestSamples(request).map(IngestedSamples::new);
+        return samples.ingestSamples(request);
     }
 
     @GET

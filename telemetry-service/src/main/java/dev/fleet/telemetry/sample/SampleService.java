@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.telemetry.config.TelemetryConfig;
 import dev.fleet.telemetry.metrics.TelemetryMetrics;
+import dev.fleet.telemetry.sampling.SourceMinuteCap;
 import io.smallrye.mutiny.Uni;
 
 /** Ingesting batches of samples (all or nothing), listing them, and summarizing them per feature. */
@@ -23,16 +24,22 @@ public class SampleService {
     private final TelemetryMetrics metrics;
     private final TelemetryConfig config;
     private final Clock clock;
+    private final SourceMinuteCap cap;
 
-    SampleService(SampleQueries queries, TelemetryMetrics metrics, TelemetryConfig config, Clock clock) {
+    SampleService(SampleQueries queries, TelemetryMetrics metrics, TelemetryConfig config, Clock clock,
+            SourceMinuteCap cap) {
+        this.cap = cap;
         this.queries = queries;
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
     }
 
-    /** Checks every sample, then stores the batch with one statement; @return how many were stored. */
-    public Uni<Integer> ingestSamples(IngestSamplesRequest request) {
+    /**
+     * Checks every sample, drops those over their source's per-minute cap, then stores the rest with one
+     * statement; @return how many were stored and dropped.
+     */
+    public Uni<IngestedSamples> ingestSamples(IngestSamplesRequest request) {
         List<IngestSamplesRequest.NewSample> samples = request == null || request.samples() == null
                 ? List.of() : request.samples();
         SampleBatch batch;
@@ -42,7 +49,13 @@ public class SampleService {
             metrics.rejected(samples.size());
             throw e;
         }
-        return queries.insert(batch).invoke(metrics::accepted);
+        SampleBatch admitted = batch.capped(cap::admit);
+        int dropped = batch.size() - admitted.size();
+        metrics.dropped(dropped);
+        if (admitted.size() == 0) {
+            return Uni.createFrom().item(new IngestedSamples(0, dropped));
+        }
+        return queries.insert(admitted).invoke(metrics::accepted).map(stored -> new IngestedSamples(stored, dropped));
     }
 
     /** The newest samples that match, at most {@code limit} (default {@value #LIMIT_DEFAULT}). */

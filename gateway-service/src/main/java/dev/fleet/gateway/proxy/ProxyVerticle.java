@@ -36,8 +36,10 @@ final class ProxyVerticle extends AbstractVerticle {
                         .setIdleTimeout((int) Math.max(1, handler.upstreamIdleTimeout().toSeconds()))
                         .setTcpNoDelay(true)
                         .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(512)),
+                // the idle limit of open upstream WebSockets, in seconds like the HTTP client's
                 vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                        .setMaxMessageSize(1 << 24)));
+                        .setMaxMessageSize(1 << 24)
+                        .setIdleTimeout((int) Math.max(1, handler.upstreamIdleTimeout().toSeconds()))));
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(listener.host())
                 .setPort(port)

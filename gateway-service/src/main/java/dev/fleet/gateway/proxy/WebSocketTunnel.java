@@ -73,7 +73,9 @@ final class WebSocketTunnel {
                 .setURI(route.upstreamUri(request.uri()))
                 .setHeaders(headers)
                 .setConnectTimeout(route.connectTimeout().toMillis())
-                .setIdleTimeout((int) Math.max(1, route.idleTimeout().toSeconds()));
+                // In milliseconds, and Vert.x 4.5 uses it only to bound the handshake (then closes the
+                // connection); the open WebSocket's idle limit is the client's (see ProxyVerticle).
+                .setIdleTimeout(route.requestTimeout().toMillis());
         String protocols = request.getHeader("Sec-WebSocket-Protocol");
         if (protocols != null) {
             for (String protocol : protocols.split(",")) {
@@ -83,12 +85,7 @@ final class WebSocketTunnel {
         long started = System.nanoTime();
         client.connect(options).onComplete(connected -> {
             if (connected.failed()) {
-                instance.recordConnectFailure();
-                proxy.outliers().afterFailure(pool, instance, instance.consecutiveFailures(), "connect");
-                release(instance);
-                GatewayProblems.send(request.response(), 502, GatewayProblems.UPSTREAM_UNREACHABLE,
-                        "WebSocket handshake with " + instance.address() + " failed: " + connected.cause().getMessage(),
-                        requestId, null);
+                handshakeFailed(instance, connected.cause(), System.nanoTime() - started);
                 return;
             }
             instance.recordOutcome((System.nanoTime() - started) / 1e6, false);
@@ -112,6 +109,28 @@ final class WebSocketTunnel {
                 });
             });
         });
+    }
+
+    /**
+     * A handshake that outlived the route's request timeout was closed by the client for it: 504, as for a
+     * request whose answer did not come; any other failure (refused, reset, rejected) is 502.
+     */
+    private void handshakeFailed(Instance instance, Throwable cause, long elapsedNanos) {
+        long timeoutMs = route.requestTimeout().toMillis();
+        release(instance);
+        if (elapsedNanos >= timeoutMs * 1_000_000L) {
+            proxy.metrics().problem(pool.name(), GatewayProblems.UPSTREAM_TIMEOUT);
+            instance.recordOutcome(timeoutMs, true);
+            proxy.outliers().afterFailure(pool, instance, instance.consecutiveFailures(), "timeout");
+            GatewayProblems.send(request.response(), 504, GatewayProblems.UPSTREAM_TIMEOUT, instance.address()
+                    + " did not answer the WebSocket handshake within " + timeoutMs + " ms", requestId, null);
+            return;
+        }
+        instance.recordConnectFailure();
+        proxy.outliers().afterFailure(pool, instance, instance.consecutiveFailures(), "connect");
+        proxy.metrics().problem(pool.name(), GatewayProblems.UPSTREAM_UNREACHABLE);
+        GatewayProblems.send(request.response(), 502, GatewayProblems.UPSTREAM_UNREACHABLE,
+                "WebSocket handshake with " + instance.address() + " failed: " + cause.getMessage(), requestId, null);
     }
 
     private static void relay(WebSocketBase from, WebSocketBase to) {

@@ -167,7 +167,7 @@ class ProxyTest {
 
     private String rawRequest(String text) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
-            socket.setSoTimeout(5_000);
+            socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(text.getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -235,9 +235,32 @@ class ProxyTest {
 
     @Test
     void tunnelsWebSockets() throws Exception {
+        assertEchoesThroughWebSocket("/web/ws");
+    }
+
+    /**
+     * The handshake may take as long as any answer (the route's request timeout, 60 s here): it once had
+     * 300 ms, the route's idle timeout of 300 s read as milliseconds, and failed 502 on a busy machine.
+     */
+    @Test
+    void tunnelsAWebSocketWhoseUpstreamAcceptsItLate() throws Exception {
+        assertEchoesThroughWebSocket("/web/ws-slow?ms=1000");
+    }
+
+    @Test
+    void answersAWebSocketHandshakeTheUpstreamDoesNotAnswerInTimeWith504() throws Exception {
+        String answer = rawRequest("GET /timeout/ws-hold HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertThat(answer).matches("(?s)HTTP/1\\.1 504 .*").contains("urn:fleet:problem:upstream-timeout")
+                .contains("1500 ms");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> pools.pool("web").inFlight() == 0);
+    }
+
+    private void assertEchoesThroughWebSocket(String path) throws Exception {
         List<String> received = new ArrayList<>();
         CompletableFuture<Void> two = new CompletableFuture<>();
-        WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + proxy.port() + "/web/ws"),
+        WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + proxy.port() + path),
                 new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {

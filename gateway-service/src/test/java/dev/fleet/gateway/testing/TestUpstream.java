@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -17,7 +18,8 @@ import io.vertx.core.json.JsonObject;
  * {@code /slow?ms=} answers later; {@code /hold} answers only when the test calls {@link #release()} (a request
  * that stays in flight exactly as long as the test needs, however slow the machine); {@code /hold-sse} sends
  * one event at once and the last one on {@link #release()};
- * {@code /status?code=} answers that code; {@code /ws} echoes WebSocket messages; {@code /health}
+ * {@code /status?code=} answers that code; {@code /ws} echoes WebSocket messages ({@code /ws-slow?ms=} and
+ * {@code /ws-hold} too, once their handshake is accepted: later, or on {@link #release()}); {@code /health}
  * answers what {@link #answerHealth} set (after {@link #delayHealth}); any other path answers 200 with
  * the name. {@link #seen} keeps the requests the tests send (not health checks); {@link #requests}
  * counts every URI, health checks included.
@@ -54,6 +56,7 @@ public final class TestUpstream implements AutoCloseable {
                         ws.writeBinaryMessage(frame.binaryData());
                     }
                 }))
+                .webSocketHandshakeHandler(this::handshake)
                 .requestHandler(this::handle)
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -116,6 +119,16 @@ public final class TestUpstream implements AutoCloseable {
             case "/status" -> request.response().setStatusCode(Integer.parseInt(request.getParam("code", "200")))
                     .end(name);
             default -> request.response().end(name);
+        }
+    }
+
+    /** {@code /ws-slow?ms=} accepts the WebSocket that much later, {@code /ws-hold} only on {@link #release()}. */
+    private void handshake(ServerWebSocketHandshake handshake) {
+        switch (handshake.path()) {
+            case "/ws-slow" -> vertx.setTimer(Long.parseLong(handshake.query().replace("ms=", "")),
+                    id -> handshake.accept());
+            case "/ws-hold" -> held.add(handshake::accept);
+            default -> handshake.accept();
         }
     }
 

@@ -73,6 +73,7 @@ public final class Runner implements AutoCloseable {
         operations = new SessionOperations(fleet.sessions(), identity);
         heartbeats = new Heartbeats(fleet.sessions(), identity, this::load, operations::onHeartbeat);
         jobs = new JobLoop(fleet.queue(), config.queue(), identity.id(), config.concurrency(), config.claimWait(),
+                config.jobPath().claimAhead(), config.jobPath().completeWindow(), config.jobPath().completeBatch(),
                 handlers, telemetry);
         jobs.start();
         status = "ok";

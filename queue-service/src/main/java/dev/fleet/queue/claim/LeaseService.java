@@ -21,13 +21,14 @@ import dev.fleet.queue.metrics.QueueMetrics;
 import dev.fleet.queue.notify.QueuePublisher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Heartbeat, complete, fail and release of claimed jobs, one or many per request. A batch runs
- * in one transaction as one pipelined statement batch; each item gets its own outcome, and an
- * item whose lease is not current changes nothing.
+ * Heartbeat, complete, fail and release of claimed jobs, one or many per request. A batch is one
+ * statement over parallel arrays (heartbeat, complete and fail run it alone, without a
+ * transaction around it; release adds its NOTIFY in one transaction); each item gets its own
+ * outcome, and an item whose lease is not current changes nothing.
  */
 @Singleton
 public class LeaseService {
@@ -95,15 +96,23 @@ public class LeaseService {
 
     private Uni<List<LeaseOutcome>> apply(JobClaims.LeaseAction action, List<Long> ids, Tuple arrays) {
         List<JobClaims.LeaseRow> changed = new ArrayList<>();
+        if (action != JobClaims.LeaseAction.RELEASE) {
+            // One statement is atomic on its own: no BEGIN/COMMIT round trips. The state lookup
+            // for items that changed nothing only explains them, so it needs no shared snapshot.
+            return claims.apply(pool, action, ids, arrays)
+                    .invoke(changed::addAll)
+                    .invoke(() -> count(action, changed))
+                    .chain(rows -> outcomes(pool, ids, rows));
+        }
+        // A release tells waiting claimers in the same transaction (NOTIFY is sent at commit).
         return pool.withTransaction(tx -> claims.apply(tx, action, ids, arrays)
                 .invoke(changed::addAll)
                 .chain(rows -> outcomes(tx, ids, rows)
-                        .call(() -> action == JobClaims.LeaseAction.RELEASE
-                                ? publisher.jobsAvailable(tx, perQueue(rows)) : Uni.createFrom().voidItem())))
+                        .call(() -> publisher.jobsAvailable(tx, perQueue(rows)))))
                 .invoke(() -> count(action, changed)); // counted once committed
     }
 
-    private Uni<List<LeaseOutcome>> outcomes(SqlConnection tx, List<Long> ids, List<JobClaims.LeaseRow> rows) {
+    private Uni<List<LeaseOutcome>> outcomes(SqlClient tx, List<Long> ids, List<JobClaims.LeaseRow> rows) {
         List<Long> missed = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i) == null) {

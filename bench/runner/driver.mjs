@@ -69,7 +69,7 @@ const admin = env("RB_ADMIN_TOKEN"), client = env("RB_CLIENT_TOKEN");
 
 switch (process.argv[2]) {
   case "fleet-drain": {
-    await fleet("POST", `/queues/${QUEUE}/pause`, undefined, admin);
+    await fleet("PUT", `/queues/${QUEUE}`, { paused: true }, admin); // creates the queue if new
     for (let done = 0; done < N; done += 1000) {
       const jobs = Array.from({ length: Math.min(1000, N - done) }, () => ({ kind: KIND, payload }));
       await fleet("POST", `/queues/${QUEUE}/jobs/batch`, { jobs }, client);

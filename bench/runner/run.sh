@@ -17,6 +17,7 @@
 # Usage: flock /work/.bench.lock bench/runner/run.sh      (about 3 minutes on the 2-core machine)
 # Environment [defaults]: FLEET_DB_PORT [5432] RB_N [50000] RB_SLEEP_N [10000] RB_RUNNERS [2]
 #   RB_CONCURRENCY [12] RB_GW_LOCAL_QUEUE [200] RB_BASE_PORT [18380] RB_DB [fleet_bench_runner]
+#   RB_BUILD_WAIT_S [60] how long to wait for a Maven build beside it to end (then: measured anyway, marked skewed)
 #   RB_BUILD=1 build the services and the runner first (default: only when missing)
 # Needs: node ≥ 18 and npm (graphile-worker@0.17.3 is installed into bench/.out/graphile), psql, curl,
 # a PostgreSQL superuser over TCP or as the postgres OS user (to recreate RB_DB).
@@ -37,7 +38,7 @@ DB=${RB_DB:-fleet_bench_runner}
 PGHOST_=127.0.0.1
 PGPORT_=${FLEET_DB_PORT:-5432}
 READY_TIMEOUT_S=90
-BUILD_WAIT_S=600
+BUILD_WAIT_S=${RB_BUILD_WAIT_S:-60}
 BENCH_OTHERS='bench/runner/run\.sh --never-matches'
 BENCH_SCHEMA=queue
 SVC_LOG=$OUT/queue-service.log
@@ -127,6 +128,7 @@ fleet_case() { # label queue kind n runner-args...
   line=$(driver fleet-drain RB_QUEUE="$q" RB_KIND="$kind" RB_N="$n" \
     RB_PIDS="$(runner_pid_list)queue=$QUEUE_PID,session=$SESSION_PID,telemetry=$TELEMETRY_PID")
   say "  $label: $line"
+  mark_if_busy "$label"
   results+=("$label|$line")
   if [[ $kind == noop && $label == "fleet noop" ]]; then
     local wake
@@ -149,6 +151,7 @@ graphile_case() { # label mode kind n
   local line
   line=$(driver graphile-drain RB_KIND="$3" RB_N="$4" RB_PIDS="node=$gw")
   say "  $1: $line"
+  mark_if_busy "$1"
   results+=("$1|$line")
   stop_pid $gw graphile
 }
@@ -178,5 +181,6 @@ slots=$((RUNNERS * CONC))
     cpu=$(grep -o 'cpu_[a-z0-9]*=[0-9.]*s' <<<"$line" | sed 's/cpu_//; s/=/ /' | paste -sd '·' | sed 's/·/ · /g')
     echo "| $label | $jps | $eff | $cpu (window $(kv "$line" window_s) s) |"
   done
+  ((${#skewed[@]} == 0)) || printf "\nSkewed (a Maven build or another benchmark ran during them): %s\n" "${skewed[*]}"
 } | tee "$RESULTS"
 say "table saved to ${RESULTS#"$ROOT"/}; raw lines in ${OUT#"$ROOT"/}/raw.txt"

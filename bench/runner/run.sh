@@ -5,7 +5,7 @@
 # Cases (each: N jobs enqueued first, workers idle and waiting, then the clock runs until the queue is empty):
 #   fleet noop      RB_RUNNERS x fleet-runner --concurrency RB_CONCURRENCY, defaults (claim-ahead, batched
 #                   outcomes); RB_N no-op jobs batch-enqueued (1000 per call) into a paused queue, then resumed
-#   fleet noop, no claim-ahead   the same with --claim-ahead 0 (what batching alone gives)
+#   fleet noop, --claim-ahead 100   the same with a bigger buffer (Graphile's batched case holds 200)
 #   fleet sleep     RB_SLEEP_N jobs of 10 ms; slot efficiency = jobs/s / (slots / 10 ms)
 #   fleet wake      RB_WAKE_N single enqueues 20 ms apart into a queue the idle runners long-poll:
 #                   enqueue -> claim (queue.jobs created_at -> attempted_at), p50/p99
@@ -158,7 +158,7 @@ graphile_case() { # label mode kind n
 
 say "cases: $N no-op jobs, $SLEEP_N sleep-10ms jobs; $RUNNERS runners x $CONC slots; Graphile concurrency $((RUNNERS * CONC))"
 fleet_case "fleet noop" noop1 noop "$N"
-fleet_case "fleet noop, --claim-ahead 0" noop2 noop "$N" --claim-ahead 0
+fleet_case "fleet noop, --claim-ahead 100" noop2 noop "$N" --claim-ahead 100
 fleet_case "fleet sleep 10 ms" sleep1 sleep "$SLEEP_N"
 graphile_case "graphile noop, defaults" defaults noop "$N"
 graphile_case "graphile noop, batched" batched noop "$N"

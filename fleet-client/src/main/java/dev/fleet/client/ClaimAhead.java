@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Claims ahead of the free slots: one thread long-polls the queue for as many jobs as
@@ -37,6 +38,7 @@ public final class ClaimAhead implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClaimAhead.class.getName());
     /** queue-service's limit on one claim. */
     private static final int MAX_CLAIM = 500;
+    private static final long LOW_WATER_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long HEARTBEAT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** The default buffer beyond the slots: as many as there are slots (one more round of work). */
@@ -71,6 +73,7 @@ public final class ClaimAhead implements AutoCloseable {
     private final String queueName;
     private final String runnerId;
     private final Duration claimWait;
+    private final int slots;
     private final int capacity;
     private final Semaphore room;
     private final BlockingDeque<Buffered> buffer = new LinkedBlockingDeque<>();
@@ -94,6 +97,7 @@ public final class ClaimAhead implements AutoCloseable {
         this.queueName = queueName;
         this.runnerId = runnerId;
         this.claimWait = claimWait;
+        this.slots = slots;
         this.capacity = slots + ahead;
         this.room = new Semaphore(capacity);
     }
@@ -186,6 +190,13 @@ public final class ClaimAhead implements AutoCloseable {
                 return;
             }
             int free = 1 + room.drainPermits();
+            if (free < capacity / 2 && buffer.size() >= slots) {
+                // Low-water mark: while the buffer alone can feed every slot, wait for half the
+                // room, so that claims stay large instead of one request per freed job.
+                room.release(free);
+                LockSupport.parkNanos(LOW_WATER_PAUSE_NANOS);
+                continue;
+            }
             int max = Math.min(MAX_CLAIM, free);
             room.release(free - max);
             List<ClaimedJob> jobs;

@@ -145,9 +145,13 @@ class JobPathIT extends AgainstFleetServices {
             ClaimedJob third = feed.take(Duration.ofSeconds(1));
             assertThat(fleet.queue().complete(third, null)).isEqualTo(Acknowledgement.ACKNOWLEDGED);
             feed.done(third);
-            taken.addAll(List.of(first.id(), second.id(), third.id()));
+            ClaimedJob fourth = feed.take(Duration.ofSeconds(1));
+            assertThat(fleet.queue().complete(fourth, null)).isEqualTo(Acknowledgement.ACKNOWLEDGED);
+            feed.done(fourth);
+            taken.addAll(List.of(first.id(), second.id(), third.id(), fourth.id()));
 
-            // The room that opened is claimed again; on stop the buffer goes back, attempts not counted.
+            // Once the buffer can no longer feed every slot, the room that opened is claimed again;
+            // on stop the buffer goes back, attempts not counted.
             await().atMost(Duration.ofSeconds(10)).until(() -> feed.buffered() == 3);
             assertThat(feed.stop()).isEqualTo(3);
             assertThat(feed.buffered()).isZero();

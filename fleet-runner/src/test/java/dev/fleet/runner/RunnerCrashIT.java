@@ -64,7 +64,8 @@ class RunnerCrashIT extends AgainstFleetServices {
         try (RunnerProcess victim = RunnerProcess.start(args(name)); RunnerProcess survivor = RunnerProcess.start(args(name))) {
             victim.awaitReady();
             survivor.awaitReady();
-            List<Long> ids = new ArrayList<>(queue.enqueue(name, "sleep", Collections.nCopies(1500, Map.of("ms", 5))));
+            List<Long> ids = new ArrayList<>(queue.enqueue(name, "sleep", Collections.nCopies(1000, Map.of("ms", 5))));
+            ids.addAll(queue.enqueue(name, "sleep", Collections.nCopies(500, Map.of("ms", 5))));
             await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(name) >= 300);
 
             victim.killHard(); // its running, buffered and unanswered jobs come back when their leases end

@@ -81,6 +81,40 @@ sort_flat_mappings() {
     }'
 }
 
+# The same race decides the order of a container's or Service's ports when a module adds one of its
+# own (the gateway's proxy port beside http): a build step's port may land first or second. Sort the
+# items of every "ports:" list by their "name:" (unnamed items keep their place at the end); port
+# order has no meaning to Kubernetes.
+sort_port_lists() {
+  LC_ALL=C awk '
+    function indent(s) { match(s, /^ */); return RLENGTH }
+    function item_name(t,   v) {
+      if (!match(t, /(^|\n) *(- )?name: [^\n]*/)) return "~"
+      v = substr(t, RSTART, RLENGTH); sub(/^\n? *(- )?name: /, "", v); return v
+    }
+    { line[++n] = $0 }
+    END {
+      i = 1
+      while (i <= n) {
+        print line[i]
+        if (line[i] !~ /^ *ports:$/ || i == n) { i++; continue }
+        p = indent(line[i]); j = i + 1; k = 0
+        while (j <= n && indent(line[j]) > p && line[j] !~ /^ *$/) {
+          if (line[j] ~ /^ *- / && indent(line[j]) == indent(line[i + 1])) item[++k] = line[j]
+          else item[k] = item[k] "\n" line[j]
+          j++
+        }
+        for (a = 2; a <= k; a++) {            # insertion sort by the name line
+          v = item[a]; kv = item_name(v)
+          for (b = a - 1; b >= 1 && item_name(item[b]) > kv; b--) item[b + 1] = item[b]
+          item[b + 1] = v
+        }
+        for (a = 1; a <= k; a++) print item[a]
+        i = j
+      }
+    }'
+}
+
 mkdir -p "$OUT"
 for m in "${MODULES[@]}"; do
   src="$ROOT/$m/target/kubernetes/kubernetes.yml"
@@ -98,7 +132,7 @@ for m in "${MODULES[@]}"; do
 # $m/src/main/kubernetes/kubernetes.yml), re-package and run deploy/generate-k8s.sh.
 # Only change from the Quarkus output: keys of flat mappings (labels, selectors, ...) are sorted.
 BANNER
-    sort_flat_mappings < "$src"
+    sort_flat_mappings < "$src" | sort_port_lists
   } > "$OUT/$m.yml.tmp"
   mv "$OUT/$m.yml.tmp" "$OUT/$m.yml"
   echo "generate-k8s: wrote ${OUT#"$ROOT"/}/$m.yml" >&2

@@ -22,6 +22,8 @@
 #               counts, in ns/op.
 #
 # Usage: bench/gateway/run.sh [--quick]
+#        bench/gateway/run.sh routing [--quick]   the routing cases instead (bench/gateway/routing.sh:
+#                 a slow instance, a delay that comes and goes, uniform pools; beside nginx and HAProxy)
 #   The full run takes about 4 minutes on the 2-core reference machine (plus builds, if any).
 #   --quick  smoke run: 3 s per wrk run, 3 s warm-up, shorter JMH (about 1.5 minutes).
 #
@@ -48,6 +50,10 @@ set -eEuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/bench/gateway
+if [[ ${1:-} == routing ]]; then
+  shift
+  exec "$HERE/routing.sh" "$@"
+fi
 OUT=$ROOT/bench/.out
 RESULTS=$OUT/gateway-results.md
 RAW=$OUT/gateway-raw.txt

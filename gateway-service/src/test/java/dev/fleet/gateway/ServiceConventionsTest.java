@@ -12,4 +12,10 @@ class ServiceConventionsTest extends ServiceConventionsContract {
     protected Optional<String> ownedSchema() {
         return Optional.empty();
     }
+
+    /** Whether it can route, not whether PostgreSQL answers (see {@code health.RoutingReadinessCheck}). */
+    @Override
+    protected String[] readinessChecks() {
+        return new String[] {"proxy"};
+    }
 }

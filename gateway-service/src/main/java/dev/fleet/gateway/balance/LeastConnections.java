@@ -6,12 +6,27 @@ import dev.fleet.gateway.pool.Instance;
 import dev.fleet.gateway.pool.PoolSnapshot;
 
 /**
- * Dynamic weighted least-connections by power of two choices: two candidates drawn in proportion
- * to their effective weight, and the one with fewer in-flight requests per unit of weight wins
- * (ties: the first draw). Idle, this spreads exactly by weight; loaded, in-flight counts settle in
- * proportion to weight. Two random draws and two binary searches: no lock, no scan.
+ * Latency-aware dynamic weighted least-connections by power of two choices: two different
+ * candidates drawn in proportion to their effective weight, and the one with fewer in-flight
+ * requests per unit of weight wins (ties: the first draw). Idle, this spreads exactly by weight;
+ * loaded, in-flight counts settle in proportion to weight.
+ *
+ * <p>An instance whose pick latency ({@link Instance#pickLatencyMs}, an EWMA that decays over
+ * time) is more than {@link #SLOW_RATIO} × the pool's fastest and more than {@link #SLOW_MARGIN_MS}
+ * above it is slow: against a faster one it is judged by its expected wait, (in flight + 1) × its
+ * latency ratio / weight, so it takes a request only when the faster one already holds that many
+ * more. A 20 ms instance beside 1 ms ones thus gets a request only when they each hold about 20,
+ * instead of whenever it is idle. Pick latencies decay towards the fastest over time (see
+ * {@code Pool}), so a slow instance is tried again now and then and regains its share once it is
+ * fast. Within the band, instances count as alike and the comparison is the plain one: noise in
+ * latencies does not move traffic. Two random draws and two binary searches: no lock, no scan.
  */
 public final class LeastConnections implements Balancer {
+
+    /** Pick latencies within this factor of the pool's fastest count as alike. */
+    static final double SLOW_RATIO = 2.0;
+    /** … and so do those within this many milliseconds of it: scheduling noise, not worth a client's wait. */
+    static final double SLOW_MARGIN_MS = 1.0;
 
     @Override
     public Instance pick(PoolSnapshot table, Pick pick) {
@@ -19,21 +34,41 @@ public final class LeastConnections implements Balancer {
         if (n == 0) {
             return null;
         }
+        if (n == 1) {
+            Instance only = table.get(0);
+            return only == pick.avoid() ? null : only;
+        }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int a = table.indexAt(random.nextDouble());
-        int b = table.indexAt(random.nextDouble());
+        int b = table.indexAtExcluding(random.nextDouble(), a);
         Instance first = table.get(a);
         Instance second = table.get(b);
         if (first == pick.avoid()) {
-            if (second == pick.avoid()) {
-                return Picks.anyOther(table, pick.avoid());
-            }
             return second;
         }
         if (second == pick.avoid()) {
             return first;
         }
-        // in-flight / weight, compared without dividing
-        return second.inFlight() * table.weight(a) < first.inFlight() * table.weight(b) ? second : first;
+        double fastest = table.fastestLatencyMs();
+        double slowFirst = slowness(first, fastest);
+        double slowSecond = slowness(second, fastest);
+        if (slowFirst == slowSecond) {
+            // in-flight / weight, compared without dividing
+            return second.inFlight() * table.weight(a) < first.inFlight() * table.weight(b) ? second : first;
+        }
+        return (second.inFlight() + 1) * slowSecond * table.weight(a) < (first.inFlight() + 1) * slowFirst * table.weight(b)
+                ? second : first;
+    }
+
+    /**
+     * 1 for an instance within {@link #SLOW_RATIO} or {@link #SLOW_MARGIN_MS} of the fastest (or
+     * unmeasured), else its latency ratio to it.
+     */
+    static double slowness(Instance instance, double fastestLatencyMs) {
+        double latency = instance.pickLatencyMs();
+        if (fastestLatencyMs <= 0 || latency <= SLOW_RATIO * fastestLatencyMs || latency - fastestLatencyMs <= SLOW_MARGIN_MS) {
+            return 1;
+        }
+        return latency / fastestLatencyMs;
     }
 }

@@ -13,6 +13,8 @@ public final class Instance {
 
     /** Weight EWMA: each response moves the average this far towards itself. */
     private static final double LATENCY_ALPHA = 0.1;
+    /** Pick latency: each response moves it this far towards itself (like the weight EWMA, but forgotten over time). */
+    private static final double PICK_LATENCY_ALPHA = 0.1;
 
     private final String id;
     private final String pool;
@@ -41,6 +43,7 @@ public final class Instance {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile double latencyEwmaMs;
+    private volatile double pickLatencyMs;
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder ejectionsTotal = new LongAdder();
@@ -137,12 +140,32 @@ public final class Instance {
         return latencyEwmaMs;
     }
 
+    /**
+     * The latency the balancer judges this instance by: an EWMA of its responses ({@link #PICK_LATENCY_ALPHA},
+     * so that one hiccup of a busy host does not make it look slow) that {@link #decayPickLatency} also
+     * pulls towards the pool's fastest over time, so an instance that gets no traffic because it was
+     * slow is tried again. 0: no sample yet.
+     */
+    public double pickLatencyMs() {
+        return pickLatencyMs;
+    }
+
+    /** Forgets part of the pick latency: {@code latency = floor + (latency − floor) × keep} when above {@code floor}. */
+    public void decayPickLatency(double floorMs, double keep) {
+        double latency = pickLatencyMs;
+        if (latency > floorMs) {
+            pickLatencyMs = floorMs + (latency - floorMs) * keep;
+        }
+    }
+
     /** One finished exchange: its latency to the response headers and whether it counts as a failure. */
     public void recordOutcome(double latencyMs, boolean failed) {
         requests.increment();
         double previous = latencyEwmaMs;
         // Racy read-modify-write: a lost sample among concurrent ones does not matter to an average.
         latencyEwmaMs = previous == 0 ? latencyMs : previous + LATENCY_ALPHA * (latencyMs - previous);
+        double pick = pickLatencyMs;
+        pickLatencyMs = pick == 0 ? latencyMs : pick + PICK_LATENCY_ALPHA * (latencyMs - pick);
         if (failed) {
             failures.increment();
             consecutiveFailures.incrementAndGet();
@@ -264,6 +287,7 @@ public final class Instance {
         consecutiveFailures.set(0);
         slowChecks = 0;
         latencyEwmaMs = 0;
+        pickLatencyMs = 0;
         usableSinceNanos = nowNanos;
         return true;
     }

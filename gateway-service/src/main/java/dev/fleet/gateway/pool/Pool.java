@@ -21,6 +21,11 @@ public final class Pool {
 
     /** Waiters a dispatch may find without a slot before it stops looking further down the queue. */
     private static final int DISPATCH_MISSES = 16;
+    /**
+     * How fast pick latencies are forgotten (time constant): an instance that was slow and so gets no
+     * traffic looks like the pool's fastest again after a few of these, and is tried again.
+     */
+    private static final double PICK_LATENCY_MEMORY_NANOS = 0.5e9;
 
     private final String name;
     private final PoolConfig settings;
@@ -29,6 +34,7 @@ public final class Pool {
     private final WaitQueue waiting;
     private final RetryBudget retryBudget;
     private volatile PoolSnapshot snapshot = PoolSnapshot.EMPTY;
+    private long latenciesDecayedNanos;
 
     public Pool(String name, PoolConfig settings, RetryBudget retryBudget) {
         this.name = name;
@@ -125,10 +131,29 @@ public final class Pool {
         chosen.sort((a, b) -> a.id().compareTo(b.id()));
         Instance[] candidates = chosen.toArray(new Instance[0]);
         double[] weights = new double[candidates.length];
+        double fastest = 0;
         for (int i = 0; i < candidates.length; i++) {
             weights[i] = candidates[i].effectiveWeight(nowNanos, slowStartNanos);
+            double latency = candidates[i].pickLatencyMs();
+            if (latency > 0 && (fastest == 0 || latency < fastest)) {
+                fastest = latency;
+            }
         }
-        snapshot = new PoolSnapshot(candidates, weights, panic, snapshot.ring());
+        decayPickLatencies(candidates, fastest, nowNanos);
+        snapshot = new PoolSnapshot(candidates, weights, panic, snapshot.ring(), fastest);
+    }
+
+    /** Pulls every candidate's pick latency towards the fastest's, by the time since the last decay. */
+    private void decayPickLatencies(Instance[] candidates, double fastest, long nowNanos) {
+        long elapsed = latenciesDecayedNanos == 0 ? 0 : nowNanos - latenciesDecayedNanos;
+        latenciesDecayedNanos = nowNanos;
+        if (elapsed <= 0 || fastest == 0) {
+            return;
+        }
+        double keep = Math.exp(-elapsed / PICK_LATENCY_MEMORY_NANOS);
+        for (Instance candidate : candidates) {
+            candidate.decayPickLatency(fastest, keep);
+        }
     }
 
     /** Whether one more instance may be ejected without passing the pool's maximum ejected share. */

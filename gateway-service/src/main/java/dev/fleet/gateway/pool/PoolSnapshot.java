@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public final class PoolSnapshot {
 
-    static final PoolSnapshot EMPTY = new PoolSnapshot(new Instance[0], new double[0], false, null);
+    static final PoolSnapshot EMPTY = new PoolSnapshot(new Instance[0], new double[0], false, null, 0);
 
     private final Instance[] candidates;
     private final double[] weights;
@@ -20,9 +20,11 @@ public final class PoolSnapshot {
     private final boolean panic;
     private final Map<String, Instance> byId;
     private final HashRing ring;
+    private final double fastestLatencyMs;
 
-    PoolSnapshot(Instance[] candidates, double[] weights, boolean panic, HashRing previousRing) {
+    PoolSnapshot(Instance[] candidates, double[] weights, boolean panic, HashRing previousRing, double fastestLatencyMs) {
         this.candidates = candidates;
+        this.fastestLatencyMs = fastestLatencyMs;
         this.weights = weights;
         this.panic = panic;
         this.cumulative = new double[weights.length];
@@ -62,6 +64,28 @@ public final class PoolSnapshot {
 
     public HashRing ring() {
         return ring;
+    }
+
+    /** The lowest pick latency among the candidates that have one when the table was built (0: none has). */
+    public double fastestLatencyMs() {
+        return fastestLatencyMs;
+    }
+
+    /**
+     * A weighted sample among every candidate but the one at {@code excluded}: {@code fraction} (0 ≤ f < 1)
+     * of the remaining weight, skipping over the excluded one's span of the cumulative weights.
+     */
+    public int indexAtExcluding(double fraction, int excluded) {
+        double excludedWeight = weights[excluded];
+        double position = fraction * (totalWeight - excludedWeight);
+        if (position >= cumulative[excluded] - excludedWeight) {
+            position += excludedWeight;
+        }
+        int found = Arrays.binarySearch(cumulative, position);
+        int index = found >= 0 ? found + 1 : -found - 1;
+        index = Math.min(index, candidates.length - 1);
+        // rounding at a span's edge can land on the excluded one itself
+        return index == excluded ? (excluded + 1) % candidates.length : index;
     }
 
     /** The index of the candidate at {@code fraction} (0 ≤ f < 1) of the total weight: a weighted sample. */

@@ -339,6 +339,13 @@ final class Exchange implements WaitQueue.Waiter {
         Instance failed = instance;
         int consecutive = failed.recordConnectFailure();
         proxy.outliers().afterFailure(pool, failed, consecutive, "reset");
+        // No byte of an answer came: a replayable request goes elsewhere, as after a connect failure.
+        if (mayRetry()) {
+            upstream = null;
+            releaseSlot();
+            retry(failed);
+            return;
+        }
         fail(502, GatewayProblems.UPSTREAM_FAILED, failed.address() + " failed before answering: "
                 + cause.getMessage(), null);
     }

@@ -22,13 +22,13 @@ public class ShortHealthIntervalsProfile implements QuarkusTestProfile {
         String hc = "fleet.gateway.pools." + CHECKED + ".";
         config.put(hc + "panic-threshold", "0");
         config.put(hc + "health.tcp-interval", "200ms");
-        config.put(hc + "health.tcp-timeout", "500ms");
+        config.put(hc + "health.tcp-timeout", "1s");
         config.put(hc + "health.tcp-failures", "2");
         config.put(hc + "health.http-interval", "200ms");
-        config.put(hc + "health.http-timeout", "500ms");
+        config.put(hc + "health.http-timeout", "1s");
         config.put(hc + "health.http-failures", "2");
         config.put(hc + "health.app-interval", "200ms");
-        config.put(hc + "health.app-timeout", "300ms");
+        config.put(hc + "health.app-timeout", "1s");
         config.put(hc + "health.app-failures", "2");
         config.put(hc + "health.deep-enabled", "false");
         config.put(hc + "health.recovery-successes", "2");

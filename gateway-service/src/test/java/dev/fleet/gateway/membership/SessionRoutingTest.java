@@ -50,7 +50,7 @@ class SessionRoutingTest {
             Map<String, String> nameOfRunner = Map.of(
                     SessionServiceApi.register(pool, 1, a.url()).id(), "a",
                     SessionServiceApi.register(pool, 1, b.url()).id(), "b");
-            await().atMost(Duration.ofSeconds(5)).until(() -> pools.pool(pool).members().size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pools.pool(pool).members().size() == 2);
 
             for (int s = 0; s < 6; s++) {
                 String session = SessionServiceApi.createSession(pool);

@@ -29,8 +29,11 @@ import io.quarkus.test.junit.TestProfile;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SessionServiceMembershipTest {
 
-    /** NOTIFY → one pool read; far below the profile's 1 h membership refresh. */
-    private static final Duration NOTIFY_PATH = Duration.ofSeconds(1);
+    /**
+     * NOTIFY → one pool read. Generous for a loaded machine, and still far below the profile's 1 h
+     * membership refresh, so only the NOTIFY path can meet it (how fast it is belongs in a benchmark).
+     */
+    private static final Duration NOTIFY_PATH = Duration.ofSeconds(30);
 
     @Inject
     Pools pools;

@@ -3,7 +3,6 @@ package dev.fleet.gateway.testing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,7 +14,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * A real upstream for the tests: a Vert.x HTTP server on a free port that records what reaches it.
  * {@code /echo} answers the request as JSON (method, uri, headers, body, the server's name);
- * {@code /slow?ms=} answers later; {@code /sse?count=&intervalMs=} streams events;
+ * {@code /slow?ms=} answers later; {@code /hold} answers only when the test calls {@link #release()} (a request
+ * that stays in flight exactly as long as the test needs, however slow the machine); {@code /hold-sse} sends
+ * one event at once and the last one on {@link #release()};
  * {@code /status?code=} answers that code; {@code /ws} echoes WebSocket messages; {@code /health}
  * answers what {@link #answerHealth} set (after {@link #delayHealth}); any other path answers 200 with
  * the name. {@link #seen} keeps the requests the tests send (not health checks); {@link #requests}
@@ -35,6 +36,8 @@ public final class TestUpstream implements AutoCloseable {
     private final HttpServer server;
     public final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<String> uris = new CopyOnWriteArrayList<>();
+    /** What each held request does once released: answer, or finish its stream. */
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
     private volatile int healthStatus = 200;
     private volatile String healthBody = new JsonObject().put("status", "ok").encode();
     private volatile long healthDelayMs;
@@ -52,7 +55,7 @@ public final class TestUpstream implements AutoCloseable {
                     }
                 }))
                 .requestHandler(this::handle)
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     public int port() {
@@ -92,24 +95,36 @@ public final class TestUpstream implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         uris.add(request.uri());
-        if (!request.path().equals("/health")) {
+        if (!isHealthCheck(request)) {
             seen.add(new Seen(request.method().name(), request.uri(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers())));
         }
-        if (forcedStatus != 0 && !request.path().equals("/health")) {
+        if (forcedStatus != 0 && !isHealthCheck(request)) {
             request.response().setStatusCode(forcedStatus).end(name);
             return;
         }
         switch (request.path()) {
             case "/health" -> health(request);
             case "/echo" -> request.body().onSuccess(body -> echo(request, body));
+            case "/hold" -> held.add(() -> request.response().end(name));
+            case "/hold-sse" -> {
+                request.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+                        .write("data: first\n\n");
+                held.add(() -> request.response().end("data: last\n\n"));
+            }
             case "/slow" -> vertx.setTimer(Long.parseLong(request.getParam("ms", "100")),
                     id -> request.response().end(name));
             case "/status" -> request.response().setStatusCode(Integer.parseInt(request.getParam("code", "200")))
                     .end(name);
-            case "/sse" -> sse(request, Integer.parseInt(request.getParam("count", "3")),
-                    Long.parseLong(request.getParam("intervalMs", "200")));
             default -> request.response().end(name);
         }
+    }
+
+    /**
+     * The gateway's active checks, whatever path their layer probes (the HTTP layer asks for {@code /}): they
+     * say who they are in their User-Agent. A test counts only the traffic it sent.
+     */
+    private static boolean isHealthCheck(HttpServerRequest request) {
+        return request.path().equals("/health") || "fleet-gateway-health".equals(request.getHeader("User-Agent"));
     }
 
     private void health(HttpServerRequest request) {
@@ -133,21 +148,24 @@ public final class TestUpstream implements AutoCloseable {
                 .put("body", body.toString()).encode());
     }
 
-    private void sse(HttpServerRequest request, int count, long intervalMs) {
-        request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
-        AtomicInteger sent = new AtomicInteger();
-        vertx.setPeriodic(intervalMs, timer -> {
-            int n = sent.incrementAndGet();
-            request.response().write("id: " + n + "\ndata: " + System.currentTimeMillis() + "\n\n");
-            if (n >= count) {
-                vertx.cancelTimer(timer);
-                request.response().end();
-            }
-        });
+
+    /** Answers every {@code /hold} request that waits so far, and ends every {@code /hold-sse} stream. */
+    public void release() {
+        for (Runnable finish : held) {
+            held.remove(finish);
+            vertx.runOnContext(ignored -> {
+                try {
+                    finish.run();
+                } catch (IllegalStateException gone) {
+                    // the client left; nothing to answer
+                }
+            });
+        }
     }
 
     @Override
     public void close() throws Exception {
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        release();
+        server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

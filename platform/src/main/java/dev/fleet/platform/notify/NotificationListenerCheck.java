@@ -9,7 +9,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Ready only while the NOTIFY listener is connected: a replica that cannot hear changes would
  * act on stale state, so it should not take traffic. (Database reachability has its own check
- * from the reactive PostgreSQL client.)
+ * from the reactive PostgreSQL client.) A service whose readiness must not follow the database (the
+ * gateway) excludes this bean and reads {@link NotificationListenerGroupCheck} instead.
  */
 @Readiness
 @Singleton
@@ -23,7 +24,11 @@ public class NotificationListenerCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        ListenerStatus status = hub.status();
+        return describe(hub.status());
+    }
+
+    /** The listener's state as a check: up while connected. */
+    static HealthCheckResponse describe(ListenerStatus status) {
         return HealthCheckResponse.named("NOTIFY listener")
                 .status(status.connected())
                 .withData("channels", String.join(",", status.channels()))

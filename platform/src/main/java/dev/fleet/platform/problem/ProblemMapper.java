@@ -26,11 +26,12 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.pgclient.PgException;
 
 /**
  * Turns every exception that leaves a REST endpoint into {@code application/problem+json}.
- * REST serves every path, so unknown routes end here too; bodies over the size limit are
- * answered earlier by {@link BodyLimitProblems}.
+ * REST serves every path, so unknown routes end here too; requests over a limit or with hostile
+ * path or query text are answered earlier by {@link RequestLimitProblems}.
  */
 public class ProblemMapper {
 
@@ -107,14 +108,34 @@ public class ProblemMapper {
                 Problem.body(status, null, Problem.titleFor(status), e.getMessage(), request.path(), Map.of()), null);
     }
 
-    /** Anything else is a bug: log it with a reference the caller can quote, reveal nothing. */
+    /**
+     * Anything else is a bug: log it with a reference the caller can quote, reveal nothing. One
+     * exception: PostgreSQL refusing a value as data (SQLSTATE class 22: a NUL in text, a date past
+     * its range, a number too large) means the client sent it, so that is a 400; the statement failed,
+     * so nothing changed.
+     */
     @ServerExceptionMapper
     public Response mapUnexpected(Throwable e, HttpServerRequest request) {
+        PgException refused = dataException(e);
+        if (refused != null) {
+            return Problem.response(400, Problem.body(400, "invalid-value", "Invalid value",
+                    "A value in the request cannot be stored: " + refused.getErrorMessage() + ".",
+                    request.path(), Map.of()), null);
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s on %s %s", reference, request.method(), request.path());
         return Problem.response(500, Problem.body(500, "internal", "Internal server error",
                 "An unexpected error occurred; quote reference " + reference + " when reporting it.",
                 request.path(), Map.of("reference", reference)), null);
+    }
+
+    private static PgException dataException(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+                return pg;
+            }
+        }
+        return null;
     }
 
     private static Response unauthorized(String detail, HttpServerRequest request) {

@@ -6,12 +6,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 import org.eclipse.microprofile.config.Config;
@@ -35,6 +37,7 @@ public abstract class ServiceConventionsContract {
 
     protected static final String ADMIN = "test-admin-token";
     protected static final String CLIENT = "test-client-token";
+    protected static final String RUNNER = "test-runner-token";
     private static final String PROBLEM = "application/problem+json";
     private static final String NOTIFICATIONS = "/admin/notifications";
 
@@ -42,12 +45,25 @@ public abstract class ServiceConventionsContract {
         return given().header("Authorization", "Bearer " + token);
     }
 
+    /** The checks readiness is made of; the gateway's says whether it can route instead. */
+    protected String[] readinessChecks() {
+        return new String[] {"NOTIFY listener", "Reactive PostgreSQL connections health check"};
+    }
+
     @Test
-    void readinessIsUpWithDatabaseAndNotifyListener() {
+    void readinessIsUpWithItsChecks() {
         given().when().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("NOTIFY listener", "Reactive PostgreSQL connections health check"));
+                .body("checks.name", hasItems(readinessChecks()));
+    }
+
+    @Test
+    void theNotifyListenerHasAHealthGroupOfItsOwn() {
+        given().when().get("/q/health/group/notify").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("NOTIFY listener"));
     }
 
     @Test
@@ -197,6 +213,48 @@ public abstract class ServiceConventionsContract {
                 .statusCode(202)
                 .body("channel", equalTo("fleet_queue"))
                 .body("bytes", equalTo(14));
+    }
+
+    @Test
+    void hostileInputToAnyOperationNeverGetsA5xxAndEveryRefusalIsProblemJson() {
+        HostileInputFuzzer fuzzer = new HostileInputFuzzer(List.of(ADMIN, RUNNER, CLIENT));
+        List<String> failures = fuzzer.run();
+        assertThat(fuzzer.requests()).as("requests sent").isGreaterThan(100);
+        assertThat(failures).as("answers that broke the rules").isEmpty();
+    }
+
+    @Test
+    void aRequestLineOverTheLimitIs414ProblemJson() {
+        given().urlEncodingEnabled(false).when().get("/q/health/live?pad=" + "a".repeat(5000)).then()
+                .statusCode(414)
+                .contentType(PROBLEM)
+                .body("type", equalTo("urn:fleet:problem:uri-too-long"))
+                .body("limit", equalTo(4096));
+    }
+
+    @Test
+    void headersOverTheLimitAre431ProblemJson() {
+        given().header("X-Padding", "h".repeat(25_000)).when().get("/q/health/live").then()
+                .statusCode(431)
+                .contentType(PROBLEM)
+                .body("type", equalTo("urn:fleet:problem:headers-too-large"))
+                .body("limit", equalTo(20480));
+    }
+
+    @Test
+    void controlCharactersInvalidUtf8AndAbsurdLengthsInAPathAre400() {
+        for (String segment : List.of("%00", "a%0Db", "%FF", "%E2%82", "n".repeat(257))) {
+            as(ADMIN).urlEncodingEnabled(false).when().get(NOTIFICATIONS + "/" + segment).then()
+                    .statusCode(400)
+                    .contentType(PROBLEM)
+                    .body("type", equalTo("urn:fleet:problem:invalid-parameter"))
+                    .body("detail", startsWith("Path segment 3 "));
+        }
+        as(ADMIN).urlEncodingEnabled(false).when().get(NOTIFICATIONS + "?x=%00").then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", containsString("Query parameter 'x'"));
+        as(ADMIN).when().get(NOTIFICATIONS + "/" + "n".repeat(256)).then().statusCode(404).contentType(PROBLEM);
     }
 
     @Test

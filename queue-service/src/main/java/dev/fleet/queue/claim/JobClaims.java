@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jakarta.inject.Singleton;
 
+import dev.fleet.platform.time.Timestamps;
 import dev.fleet.queue.job.JobView;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -222,13 +223,9 @@ public class JobClaims {
 
     private static LeaseRow leaseRow(Row r) {
         return new LeaseRow(r.getLong("id"), r.getString("queue"), r.getString("state"),
-                instant(r, "lease_expires_at"), instant(r, "run_at"), instant(r, "attempted_at"));
+                Timestamps.column(r, "lease_expires_at"), Timestamps.column(r, "run_at"), Timestamps.column(r, "attempted_at"));
     }
 
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime value = r.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
 
     private static List<ClaimedJob> claimed(RowSet<Row> rows) {
         List<ClaimedJob> jobs = new ArrayList<>(rows.rowCount());

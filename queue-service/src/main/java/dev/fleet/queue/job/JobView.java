@@ -1,11 +1,11 @@
 package dev.fleet.queue.job;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import dev.fleet.platform.time.Timestamps;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -51,16 +51,12 @@ public record JobView(
     public static JobView from(Row row) {
         return new JobView(row.getLong("id"), row.getString("queue"), row.getString("kind"), row.getString("payload"),
                 Priority.of(row.getShort("priority")), Priority.of(row.getShort("base_priority")),
-                JobState.valueOf(row.getString("state")), instant(row, "run_at"), instant(row, "expires_at"),
+                JobState.valueOf(row.getString("state")), Timestamps.column(row, "run_at"), Timestamps.column(row, "expires_at"),
                 row.getString("unique_key"), row.getString("fairness_key"), row.getInteger("cost"),
                 row.getInteger("attempt"), row.getInteger("max_attempts"), row.getString("runner_id"),
-                instant(row, "lease_expires_at"), row.getString("errors"), row.getString("result"),
-                row.getString("dead_reason"), instant(row, "created_at"), instant(row, "attempted_at"),
-                instant(row, "finished_at"));
+                Timestamps.column(row, "lease_expires_at"), row.getString("errors"), row.getString("result"),
+                row.getString("dead_reason"), Timestamps.column(row, "created_at"), Timestamps.column(row, "attempted_at"),
+                Timestamps.column(row, "finished_at"));
     }
 
-    static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
 }

@@ -48,6 +48,15 @@ class SessionLifecycleTest {
     class Create {
 
         @Test
+        void labelsAreOptionalAndDefaultToNone() {
+            String pool = freshPool();
+            TestRunner r = register(pool, 1, Map.of("env", "staging"), "host-" + pool);
+            String id = as(CLIENT).body(Map.of("pool", pool, "owner", "me", "kind", "agent")).when().post("/sessions")
+                    .then().statusCode(202).body("runnerId", equalTo(r.id())).extract().path("target");
+            assertThat(session(id).getMap("labels")).isEmpty();
+        }
+
+        @Test
         void placesTheSessionAndAnswersItsStartOperation() {
             String pool = freshPool();
             TestRunner r = register(pool, 2, Map.of("env", "staging"), "host-" + pool);
@@ -112,8 +121,8 @@ class SessionLifecycleTest {
 
         @Test
         void refusesBadInput() {
-            as(CLIENT).body(Map.of("pool", "p", "owner", "o", "kind", "agent")).when().post("/sessions")
-                    .then().statusCode(400).contentType("application/problem+json")
+            as(CLIENT).body(Map.of("pool", "p", "labels", Map.of("", "x"), "owner", "o", "kind", "agent")).when()
+                    .post("/sessions").then().statusCode(400).contentType("application/problem+json")
                     .body("errors.field", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString("labels")));
             as(CLIENT).body(Map.of("pool", "p", "labels", Map.of(), "owner", "o", "kind", "robot")).when().post("/sessions")
                     .then().statusCode(400).contentType("application/problem+json");

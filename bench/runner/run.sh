@@ -178,7 +178,7 @@ slots=$((RUNNERS * CONC))
     fi
     jps=$(kv "$line" jobs_per_s)
     eff=""; [[ $label == *sleep* ]] && eff=$(awk -v j="$jps" -v s="$slots" 'BEGIN{printf "%.0f %%", 100 * j / (s / 0.010)}')
-    cpu=$(grep -o 'cpu_[a-z0-9]*=[0-9.]*s' <<<"$line" | sed 's/cpu_//; s/=/ /' | paste -sd '·' | sed 's/·/ · /g')
+    cpu=$(grep -o 'cpu_[a-z0-9]*=[0-9.]*s' <<<"$line" | sed 's/cpu_//; s/=/ /' | paste -sd ',' | sed 's/,/, /g')
     echo "| $label | $jps | $eff | $cpu (window $(kv "$line" window_s) s) |"
   done
   ((${#skewed[@]} == 0)) || printf "\nSkewed (a Maven build or another benchmark ran during them): %s\n" "${skewed[*]}"

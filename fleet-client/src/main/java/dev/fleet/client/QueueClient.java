@@ -89,6 +89,53 @@ public final class QueueClient {
         return finish(job, "fail", body, "failed", "dead");
     }
 
+    /**
+     * Records many outcomes in one {@code /leases/complete} (or {@code /leases/fail}) request, retried
+     * until queue-service answers; one answer per item, in order. A whole-batch refusal (one item
+     * invalid) is a {@link FleetApiException}: send the items one by one then to find which.
+     */
+    public List<Acknowledgement> completeAll(List<Outcome> outcomes) {
+        return finishAll("/leases/complete", outcomes, "succeeded");
+    }
+
+    /** As {@link #completeAll}, for failures. */
+    public List<Acknowledgement> failAll(List<Outcome> outcomes) {
+        return finishAll("/leases/fail", outcomes, "failed", "dead");
+    }
+
+    /** Sends one outcome through the single-job form (the per-item fallback of a refused batch). */
+    public Acknowledgement finish(Outcome outcome) {
+        return outcome.success() ? complete(outcome.job(), outcome.result())
+                : fail(outcome.job(), outcome.error(), outcome.retryable());
+    }
+
+    private List<Acknowledgement> finishAll(String path, List<Outcome> outcomes, String... endStates) {
+        record Batch(List<Map<String, Object>> items) {
+        }
+        record Results(List<LeaseResult> results) {
+        }
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> items = outcomes.stream().map(Outcome::body).toList();
+        List<LeaseResult> results = transport.call("POST", uri(path), new Batch(items), Map.of(), Results.class,
+                untilAnswered, Duration.ZERO).results();
+        List<Acknowledgement> acks = new java.util.ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            LeaseResult result = results.get(i);
+            if (result.ok()) {
+                acks.add(Acknowledgement.ACKNOWLEDGED);
+            } else if (List.of(endStates).contains(result.state())) {
+                // Ended in our end state: perhaps by an earlier try of this batch whose answer was lost.
+                acks.add(recordedEarlier(outcomes.get(i).job(), endStates) ? Acknowledgement.ACKNOWLEDGED
+                        : Acknowledgement.LEASE_LOST);
+            } else {
+                acks.add(Acknowledgement.LEASE_LOST);
+            }
+        }
+        return acks;
+    }
+
     private Acknowledgement finish(ClaimedJob job, String action, Map<String, Object> body, String... endStates) {
         try {
             transport.call("POST", uri("/jobs/" + job.id() + "/" + action), body, Map.of(), Void.class, untilAnswered,

@@ -79,6 +79,7 @@ public final class Runner implements AutoCloseable {
         }
         heartbeats = new Heartbeats(fleet.sessions(), identity, this::load, operations::onHeartbeat);
         jobs = new JobLoop(fleet.queue(), config.queue(), identity.id(), config.concurrency(), config.claimWait(),
+                config.jobPath().claimAhead(), config.jobPath().completeWindow(), config.jobPath().completeBatch(),
                 handlers, telemetry);
         jobs.start();
         status = "ok";

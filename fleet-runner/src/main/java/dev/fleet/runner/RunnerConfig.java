@@ -16,7 +16,14 @@ import java.util.regex.Pattern;
 public record RunnerConfig(String pool, String queue, int concurrency, int maxSessions, String bind, int port,
         String advertiseHost, Map<String, String> labels, URI queueUrl, URI sessionUrl, URI telemetryUrl,
         String token, Duration grace, Duration claimWait, Duration startupTimeout, boolean allowCommands,
-        double httpSampleRate, List<URI> channelUrls) {
+        double httpSampleRate, List<URI> channelUrls, JobPath jobPath) {
+
+    /**
+     * How jobs are fetched and reported: {@code claimAhead} jobs claimed beyond the free slots,
+     * outcomes coalesced for {@code completeWindow} into requests of at most {@code completeBatch}.
+     */
+    public record JobPath(int claimAhead, Duration completeWindow, int completeBatch) {
+    }
 
     /** One setting: its flag, its environment variable, its default ("" = none) and what it does. */
     record Option(String flag, String env, String fallback, String help) {
@@ -39,6 +46,11 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
             new Option("token", "FLEET_RUNNER_TOKEN", "", "bearer token of the runner role (required)"),
             new Option("grace", "FLEET_RUNNER_GRACE", "30s", "at shutdown, how long running jobs may take to finish"),
             new Option("claim-wait", "FLEET_RUNNER_CLAIM_WAIT", "5s", "long-poll wait of one claim (≤ 30s)"),
+            new Option("claim-ahead", "FLEET_RUNNER_CLAIM_AHEAD", "",
+                    "jobs claimed beyond the free slots, held in a local buffer (0–1000; default: concurrency)"),
+            new Option("complete-window", "FLEET_RUNNER_COMPLETE_WINDOW", "2ms",
+                    "how long outcomes wait to share one complete/fail request (≤ 1s)"),
+            new Option("complete-batch", "FLEET_RUNNER_COMPLETE_BATCH", "200", "most outcomes per request (1–1000)"),
             new Option("startup-timeout", "FLEET_RUNNER_STARTUP_TIMEOUT", "30s",
                     "how long to retry unreachable services at start before giving up"),
             new Option("allow-commands", "FLEET_RUNNER_ALLOW_COMMANDS", "false",
@@ -96,6 +108,12 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
         if (claimWait.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException("--claim-wait may be at most 30s (queue-service's limit)");
         }
+        int claimAhead = v.get("claim-ahead").isEmpty() ? concurrency : number(v, "claim-ahead", 0, 1000);
+        Duration completeWindow = duration(v, "complete-window");
+        if (completeWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("--complete-window may be at most 1s");
+        }
+        JobPath jobPath = new JobPath(claimAhead, completeWindow, number(v, "complete-batch", 1, 1000));
         double sampleRate;
         try {
             sampleRate = Double.parseDouble(v.get("http-sample-rate"));
@@ -109,7 +127,7 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
                 v.get("advertise-host"), labels(v.get("labels")), url(v, "queue-url"), url(v, "session-url"),
                 v.get("telemetry-url").equals("none") ? null : url(v, "telemetry-url"), v.get("token"),
                 duration(v, "grace"), claimWait, duration(v, "startup-timeout"), bool(v, "allow-commands"), sampleRate,
-                channelUrls(v, url(v, "session-url")));
+                channelUrls(v, url(v, "session-url")), jobPath);
     }
 
     /** Where the runner channel connects: none, the session URL, or the listed replicas. */

@@ -58,7 +58,7 @@ class RunnerIT extends AgainstFleetServices {
     }
 
     @Test
-    void claimsOnlyAsManyJobsAsItHasFreeSlots() throws Exception {
+    void withoutClaimAheadClaimsOnlyAsManyJobsAsItHasFreeSlots() throws Exception {
         String name = unique("slots");
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
@@ -71,7 +71,7 @@ class RunnerIT extends AgainstFleetServices {
             running.decrementAndGet();
             return null;
         });
-        try (Runner runner = new Runner(services.runnerConfig(name, 2), handlers).start()) {
+        try (Runner runner = new Runner(services.runnerConfig(name, 2, "--claim-ahead", "0"), handlers).start()) {
             List<Long> ids = queue.enqueue(name, "track", Collections.nCopies(6, Map.of()));
             await().atMost(Duration.ofSeconds(30)).until(() -> running.get() == 2);
             // The other four wait in the queue, not in this runner.

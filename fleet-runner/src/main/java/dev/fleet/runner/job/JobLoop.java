@@ -4,65 +4,77 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.fleet.client.Acknowledgement;
+import dev.fleet.client.BatchCompleter;
+import dev.fleet.client.ClaimAhead;
 import dev.fleet.client.ClaimedJob;
 import dev.fleet.client.LeaseResult;
+import dev.fleet.client.Outcome;
 import dev.fleet.client.QueueClient;
 import dev.fleet.client.TelemetryReporter;
 
 /**
- * The runner's job slots: one thread claims (long-poll) as many jobs as there are free slots,
- * each job runs on a slot's thread, a timer keeps the running jobs' leases alive (a job whose
- * lease is lost is stopped), and every outcome is reported until queue-service acknowledges it.
- * A slot frees only once its job's outcome is recorded.
+ * The runner's job slots. A {@link ClaimAhead} keeps claimed jobs ready beyond the free slots
+ * (heartbeating the buffered ones); a dispatcher hands the next one to a free slot's thread; a
+ * timer keeps the running jobs' leases alive (a job whose lease is lost is stopped); outcomes go
+ * to a {@link BatchCompleter}, which reports the outcomes of all slots in few requests. A slot is
+ * free for the next job as soon as its outcome is handed over; room for another claim opens only
+ * once queue-service has answered for it, so this runner holds at most slots + claim-ahead jobs.
  */
 public final class JobLoop implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(JobLoop.class.getName());
     private static final int MAX_ERROR_CHARS = 2000;
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final QueueClient queue;
     private final String queueName;
-    private final String runnerId;
-    private final Duration claimWait;
     private final JobHandlers handlers;
     private final TelemetryReporter telemetry;
     private final Semaphore freeSlots;
     private final ExecutorService slots;
+    private final ClaimAhead feed;
+    private final BatchCompleter completer;
     private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fleet-leases").daemon().factory());
     private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
+    private final AtomicInteger unanswered = new AtomicInteger();
     private final JobStats stats = new JobStats();
-    private volatile boolean claiming;
-    private Thread claimer;
+    private volatile boolean dispatching;
+    private Thread dispatcher;
+    private Thread stopper;
 
-    /** @param telemetry where job timings go, or null */
+    /**
+     * @param claimAhead     jobs claimed beyond the free slots (0: only for free slots)
+     * @param completeWindow how long outcomes wait to share a request
+     * @param completeBatch  most outcomes per request
+     * @param telemetry      where job timings go, or null
+     */
     public JobLoop(QueueClient queue, String queueName, String runnerId, int concurrency, Duration claimWait,
-            JobHandlers handlers, TelemetryReporter telemetry) {
+            int claimAhead, Duration completeWindow, int completeBatch, JobHandlers handlers,
+            TelemetryReporter telemetry) {
         this.queue = queue;
         this.queueName = queueName;
-        this.runnerId = runnerId;
-        this.claimWait = claimWait;
         this.handlers = handlers;
         this.telemetry = telemetry;
         this.freeSlots = new Semaphore(concurrency);
         this.slots = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("fleet-job-", 1).factory());
+        this.feed = new ClaimAhead(queue, queueName, runnerId, concurrency, claimAhead, claimWait);
+        this.completer = new BatchCompleter(queue, completeWindow, completeBatch);
     }
 
     public void start() {
-        claiming = true;
-        claimer = Thread.ofPlatform().name("fleet-claim").start(this::claimWhileRunning);
+        dispatching = true;
+        feed.start();
+        dispatcher = Thread.ofPlatform().name("fleet-dispatch").start(this::dispatchWhileRunning);
         leaseTimer.scheduleWithFixedDelay(this::heartbeatDueLeases, 100, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -74,23 +86,55 @@ public final class JobLoop implements AutoCloseable {
         return running.size();
     }
 
-    /**
-     * Claims no more. The claim in flight is not cut off (its jobs would be lost to us until their
-     * lease ran out); whatever it still brings is given straight back.
-     */
-    public void stopClaiming() {
-        claiming = false;
+    /** Claimed jobs waiting in the local buffer for a slot. */
+    public int bufferedJobs() {
+        return feed.buffered();
     }
 
-    /** Waits until the claimer has stopped and no job runs, up to {@code deadline}; true if so. */
+    /**
+     * Claims no more and starts no buffered job. The claim in flight is not cut off (its jobs
+     * would be lost to us until their lease ran out); the buffer, with whatever that claim still
+     * brings, is given straight back, the attempts not counted.
+     */
+    public synchronized void stopClaiming() {
+        if (stopper != null) {
+            return;
+        }
+        dispatching = false;
+        stopper = Thread.ofPlatform().name("fleet-claim-stop").start(() -> {
+            try {
+                if (dispatcher != null) {
+                    dispatcher.join();
+                }
+                int back = feed.stop();
+                stats.released.addAndGet(back);
+                if (back > 0) {
+                    LOG.log(System.Logger.Level.INFO, "gave " + back + " buffered jobs back to queue " + queueName);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /**
+     * Waits until claiming has stopped, no job runs and every outcome is answered for, up to
+     * {@code deadline}; true if so.
+     */
     public boolean awaitIdle(Instant deadline) throws InterruptedException {
         while (Instant.now().isBefore(deadline)) {
-            if (running.isEmpty() && (claimer == null || !claimer.isAlive())) {
+            if (idle()) {
                 return true;
             }
             Thread.sleep(20);
         }
-        return running.isEmpty();
+        return idle();
+    }
+
+    private boolean idle() {
+        Thread stopping = stopper;
+        return running.isEmpty() && unanswered.get() == 0 && (dispatcher == null || !dispatcher.isAlive())
+                && (stopping == null || !stopping.isAlive());
     }
 
     /**
@@ -116,40 +160,29 @@ public final class JobLoop implements AutoCloseable {
 
     @Override
     public void close() {
-        claiming = false;
+        dispatching = false;
+        feed.close();
+        completer.close(Duration.ofSeconds(1));
         leaseTimer.shutdownNow();
         slots.shutdownNow();
     }
 
-    private void claimWhileRunning() {
-        while (claiming) {
+    private void dispatchWhileRunning() {
+        while (dispatching) {
             try {
-                if (!freeSlots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (!freeSlots.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                     continue;
                 }
+                ClaimedJob job = dispatching ? feed.take(POLL) : null;
+                if (job == null) {
+                    freeSlots.release();
+                    continue;
+                }
+                stats.claimed.incrementAndGet();
+                run(job);
             } catch (InterruptedException e) {
                 return;
             }
-            int free = 1 + freeSlots.drainPermits();
-            List<ClaimedJob> jobs;
-            try {
-                jobs = queue.claim(queueName, runnerId, free, claimWait);
-            } catch (CancellationException e) {
-                freeSlots.release(free);
-                return;
-            } catch (RuntimeException e) {
-                freeSlots.release(free);
-                LOG.log(System.Logger.Level.WARNING, "claim from queue " + queueName + " failed: " + e.getMessage());
-                pause(Duration.ofSeconds(1));
-                continue;
-            }
-            freeSlots.release(free - jobs.size());
-            stats.claimed.addAndGet(jobs.size());
-            if (!claiming) {
-                giveBack(jobs);
-                return;
-            }
-            jobs.forEach(this::run);
         }
     }
 
@@ -162,46 +195,52 @@ public final class JobLoop implements AutoCloseable {
     private void execute(RunningJob held) {
         ClaimedJob job = held.job;
         long started = System.nanoTime();
-        boolean ok = false;
+        Outcome outcome = null;
         try {
-            JsonNode result;
             try {
-                result = handlers.forJob(job).handle(job);
+                outcome = Outcome.completed(job, handlers.forJob(job).handle(job));
             } catch (JobFailure failure) {
-                report(held, () -> queue.fail(job, truncate(failure.getMessage()), failure.retryable()), false);
-                return;
+                outcome = Outcome.failed(job, truncate(failure.getMessage()), failure.retryable());
             } catch (Exception e) {
-                if (!held.takenAway()) {
-                    report(held, () -> queue.fail(job, truncate(e.toString()), true), false);
-                }
-                return;
+                outcome = held.takenAway() ? null : Outcome.failed(job, truncate(e.toString()), true);
             }
-            ok = report(held, () -> queue.complete(job, result), true);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "job " + job.id() + " could not be reported: " + e);
         } finally {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
             running.remove(job.id());
-            freeSlots.release();
-            if (telemetry != null) {
-                telemetry.record("job." + job.kind(), Duration.ofNanos(System.nanoTime() - started), ok,
-                        Map.of("queue", job.queue(), "attempt", job.attempt()));
+            if (outcome != null && held.finish()) {
+                report(outcome, took);
+            } else {
+                feed.done(job); // taken away: given back or lost, nothing to report
             }
+            freeSlots.release();
         }
     }
 
-    /** Sends the job's outcome unless the job was taken away; true if a success was recorded. */
-    private boolean report(RunningJob held, Supplier<Acknowledgement> send, boolean success) {
-        if (!held.finish()) {
-            return false;
-        }
-        if (send.get() == Acknowledgement.LEASE_LOST) {
-            stats.leasesLost.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "job " + held.job.id() + " finished after its lease was lost;"
-                    + " queue-service did not record this outcome");
-            return false;
-        }
-        (success ? stats.completed : stats.failed).incrementAndGet();
-        return success;
+    /** Hands the outcome to the completer; its answer is counted (and frees room to claim) when it comes. */
+    private void report(Outcome outcome, Duration took) {
+        ClaimedJob job = outcome.job();
+        unanswered.incrementAndGet();
+        completer.submit(outcome).whenComplete((ack, error) -> {
+            try {
+                boolean recorded = error == null && ack == Acknowledgement.ACKNOWLEDGED;
+                if (error != null) {
+                    LOG.log(System.Logger.Level.ERROR, "job " + job.id() + " could not be reported: " + error);
+                } else if (!recorded) {
+                    stats.leasesLost.incrementAndGet();
+                    LOG.log(System.Logger.Level.WARNING, "job " + job.id() + " finished after its lease was lost;"
+                            + " queue-service did not record this outcome");
+                } else {
+                    (outcome.success() ? stats.completed : stats.failed).incrementAndGet();
+                }
+                if (telemetry != null) {
+                    telemetry.record("job." + job.kind(), took, recorded && outcome.success(),
+                            Map.of("queue", job.queue(), "attempt", job.attempt()));
+                }
+            } finally {
+                feed.done(job);
+                unanswered.decrementAndGet();
+            }
+        });
     }
 
     private void heartbeatDueLeases() {
@@ -229,28 +268,8 @@ public final class JobLoop implements AutoCloseable {
         }
     }
 
-    private void giveBack(List<ClaimedJob> jobs) {
-        if (jobs.isEmpty()) {
-            return;
-        }
-        try {
-            stats.released.addAndGet(queue.release(jobs).stream().filter(LeaseResult::ok).count());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not give back " + jobs.size() + " jobs claimed while stopping;"
-                    + " they return when their lease ends: " + e.getMessage());
-        }
-    }
-
     private static String truncate(String message) {
         String text = message == null ? "failed" : message;
         return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS);
-    }
-
-    private static void pause(Duration pause) {
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

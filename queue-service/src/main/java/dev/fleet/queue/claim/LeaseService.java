@@ -13,6 +13,8 @@ import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.queue.config.QueueConfig;
 import dev.fleet.queue.job.JobState;
@@ -21,16 +23,19 @@ import dev.fleet.queue.metrics.QueueMetrics;
 import dev.fleet.queue.notify.QueuePublisher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Heartbeat, complete, fail and release of claimed jobs, one or many per request. A batch runs
- * in one transaction as one pipelined statement batch; each item gets its own outcome, and an
- * item whose lease is not current changes nothing.
+ * Heartbeat, complete, fail and release of claimed jobs, one or many per request. A batch is one
+ * statement over parallel arrays (heartbeat, complete and fail run it alone, without a
+ * transaction around it; release adds its NOTIFY in one transaction); each item gets its own
+ * outcome, and an item whose lease is not current changes nothing.
  */
 @Singleton
 public class LeaseService {
+
+    private static final Logger LOG = Logger.getLogger(LeaseService.class);
 
     private final Pool pool;
     private final JobClaims claims;
@@ -95,16 +100,24 @@ public class LeaseService {
 
     private Uni<List<LeaseOutcome>> apply(JobClaims.LeaseAction action, List<Long> ids, Tuple arrays) {
         List<JobClaims.LeaseRow> changed = new ArrayList<>();
+        if (action != JobClaims.LeaseAction.RELEASE) {
+            // One statement is atomic on its own: no BEGIN/COMMIT round trips. The state lookup
+            // for items that changed nothing only explains them, so it needs no shared snapshot.
+            return claims.apply(pool, action, ids, arrays)
+                    .invoke(changed::addAll)
+                    .invoke(() -> count(action, changed))
+                    .call(this::announceFinished)
+                    .chain(rows -> outcomes(pool, ids, rows));
+        }
+        // A release tells waiting claimers in the same transaction (NOTIFY is sent at commit).
         return pool.withTransaction(tx -> claims.apply(tx, action, ids, arrays)
                 .invoke(changed::addAll)
                 .chain(rows -> outcomes(tx, ids, rows)
-                        .call(() -> action == JobClaims.LeaseAction.RELEASE
-                                ? publisher.jobsAvailable(tx, perQueue(rows)) : Uni.createFrom().voidItem())
-                        .call(() -> publisher.jobsFinished(tx, finishedPerQueue(rows)))))
+                        .call(() -> publisher.jobsAvailable(tx, perQueue(rows)))))
                 .invoke(() -> count(action, changed)); // counted once committed
     }
 
-    private Uni<List<LeaseOutcome>> outcomes(SqlConnection tx, List<Long> ids, List<JobClaims.LeaseRow> rows) {
+    private Uni<List<LeaseOutcome>> outcomes(SqlClient tx, List<Long> ids, List<JobClaims.LeaseRow> rows) {
         List<Long> missed = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i) == null) {
@@ -134,6 +147,21 @@ public class LeaseService {
         Map<String, Integer> counts = new HashMap<>();
         rows.stream().filter(Objects::nonNull).forEach(row -> counts.merge(row.queue(), 1, Integer::sum));
         return counts;
+    }
+
+    /**
+     * Wakes the producers waiting for these jobs, on every replica, once their outcome is stored. A
+     * NOTIFY that fails only delays them to their periodic re-read, so it does not fail the request.
+     */
+    private Uni<Void> announceFinished(List<JobClaims.LeaseRow> rows) {
+        Map<String, List<Long>> finished = finishedPerQueue(rows);
+        if (finished.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withConnection(connection -> publisher.jobsFinished(connection, finished))
+                .onFailure().invoke(e -> LOG.warnf("could not announce %d finished jobs: %s",
+                        finished.values().stream().mapToInt(List::size).sum(), e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     private static Map<String, List<Long>> finishedPerQueue(List<JobClaims.LeaseRow> rows) {

@@ -16,6 +16,7 @@ import dev.fleet.queue.metrics.QueueMetrics;
 import dev.fleet.queue.notify.QueuePublisher;
 import dev.fleet.queue.queue.QueueNames;
 import dev.fleet.queue.queue.QueueService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -131,33 +132,39 @@ public class JobService {
 
     /**
      * Where the insert did nothing, a live job held the unique key: answer with that job. If it
-     * finished in between, the key is free again and one more insert settles it.
+     * finished in between, the key is free again and one more insert settles it. Only those
+     * duplicates take more reads, one after another as a flat stream: a Uni chain with a stage per
+     * job nests as deep as the batch and overflowed the event loop's stack on a cold JVM.
      */
     private Uni<List<EnqueueOutcome>> resolveDuplicates(String queue,
             List<JobQueries.NewJob> jobs, List<Optional<JobView>> inserted) {
-        Uni<List<EnqueueOutcome>> chain = Uni.createFrom().item(new ArrayList<>(jobs.size()));
+        List<EnqueueOutcome> outcomes = new ArrayList<>(jobs.size());
+        List<Integer> duplicates = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
-            JobQueries.NewJob job = jobs.get(i);
             Optional<JobView> row = inserted.get(i);
-            chain = chain.chain(outcomes -> {
-                if (row.isPresent()) {
-                    outcomes.add(new EnqueueOutcome(row.get(), true));
-                    return Uni.createFrom().item(outcomes);
-                }
-                return queries.findLiveByUniqueKey(pool, queue, job.uniqueKey())
-                        .chain(live -> live.isPresent()
-                                ? Uni.createFrom().item(new EnqueueOutcome(live.get(), false))
-                                : queries.insert(pool, queue, List.of(job)).map(again -> new EnqueueOutcome(
-                                        again.get(0).orElseThrow(() -> ProblemException.conflict("unique-key-busy",
-                                                "Another request is enqueueing a job with unique key '" + job.uniqueKey()
-                                                        + "'; retry.")), true)))
-                        .map(outcome -> {
-                            outcomes.add(outcome);
-                            return outcomes;
-                        });
-            });
+            outcomes.add(row.map(job -> new EnqueueOutcome(job, true)).orElse(null));
+            if (row.isEmpty()) {
+                duplicates.add(i);
+            }
         }
-        return chain;
+        if (duplicates.isEmpty()) {
+            return Uni.createFrom().item(outcomes);
+        }
+        return Multi.createFrom().iterable(duplicates)
+                .onItem().transformToUniAndConcatenate(i -> resolveDuplicate(queue, jobs.get(i))
+                        .invoke(outcome -> outcomes.set(i, outcome)))
+                .collect().last()
+                .replaceWith(outcomes);
+    }
+
+    private Uni<EnqueueOutcome> resolveDuplicate(String queue, JobQueries.NewJob job) {
+        return queries.findLiveByUniqueKey(pool, queue, job.uniqueKey())
+                .chain(live -> live.isPresent()
+                        ? Uni.createFrom().item(new EnqueueOutcome(live.get(), false))
+                        : queries.insert(pool, queue, List.of(job)).map(again -> new EnqueueOutcome(
+                                again.get(0).orElseThrow(() -> ProblemException.conflict("unique-key-busy",
+                                        "Another request is enqueueing a job with unique key '" + job.uniqueKey()
+                                                + "'; retry.")), true)));
     }
 
     private JobQueries.NewJob toNewJob(EnqueueJobRequest request, String fieldPrefix) {

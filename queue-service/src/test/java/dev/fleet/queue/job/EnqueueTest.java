@@ -123,6 +123,22 @@ class EnqueueTest {
     }
 
     @Test
+    void aFullBatchOfDuplicatesAnswersEveryItemInOrder() {
+        String queue = freshQueue();
+        List<Map<String, Object>> jobs = IntStream.range(0, 1000)
+                .mapToObj(i -> Map.<String, Object>of("kind", "bulk", "uniqueKey", "k" + (i % 10)))
+                .toList();
+
+        var answer = as(CLIENT).body(Map.of("jobs", jobs)).when().post("/queues/" + queue + "/jobs/batch").then()
+                .statusCode(200)
+                .body("jobs", hasSize(1000))
+                .extract().jsonPath();
+
+        assertThat(answer.getList("jobs.created", Boolean.class).stream().filter(c -> c).count()).isEqualTo(10);
+        assertThat(answer.getLong("jobs[997].id")).isEqualTo(answer.getLong("jobs[7].id"));
+    }
+
+    @Test
     void batchOverTheLimitIs413AndEnqueuesNothing() {
         String queue = freshQueue();
         List<Map<String, Object>> jobs = IntStream.range(0, 1001).mapToObj(i -> Map.<String, Object>of("kind", "x")).toList();

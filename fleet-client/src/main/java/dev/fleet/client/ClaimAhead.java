@@ -38,7 +38,7 @@ public final class ClaimAhead implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClaimAhead.class.getName());
     /** queue-service's limit on one claim. */
     private static final int MAX_CLAIM = 500;
-    private static final long LOW_WATER_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long LOW_WATER_MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long HEARTBEAT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** The default buffer beyond the slots: as many as there are slots (one more round of work). */
@@ -83,7 +83,7 @@ public final class ClaimAhead implements AutoCloseable {
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong leasesLost = new AtomicLong();
     private volatile boolean claiming;
-    private Thread claimer;
+    private volatile Thread claimer;
 
     /**
      * @param slots jobs the caller runs at once
@@ -116,12 +116,18 @@ public final class ClaimAhead implements AutoCloseable {
             return null;
         }
         byId.remove(next.job.id());
+        if (buffer.size() < slots) {
+            LockSupport.unpark(claimer); // the buffer alone no longer feeds every slot: claim now
+        }
         return next.current();
     }
 
     /** The job taken is no longer held here (its outcome was answered for, or it went back): room for another. */
     public void done(ClaimedJob job) {
         room.release();
+        if (room.availablePermits() >= capacity / 2) {
+            LockSupport.unpark(claimer); // half the room is free: a claim is worth it
+        }
     }
 
     /** Jobs claimed and not yet taken. */
@@ -194,7 +200,8 @@ public final class ClaimAhead implements AutoCloseable {
                 // Low-water mark: while the buffer alone can feed every slot, wait for half the
                 // room, so that claims stay large instead of one request per freed job.
                 room.release(free);
-                LockSupport.parkNanos(LOW_WATER_PAUSE_NANOS);
+                // take() and done() wake it when either changes; the bound only guards a missed wake-up.
+                LockSupport.parkNanos(this, LOW_WATER_MAX_WAIT_NANOS);
                 continue;
             }
             int max = Math.min(MAX_CLAIM, free);

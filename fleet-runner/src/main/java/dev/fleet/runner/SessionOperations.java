@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,8 +22,10 @@ import dev.fleet.client.SessionEvent;
  * on the runner channel the moment they exist; while the channel is down, a heartbeat that says
  * operations wait makes it fetch them (polling). Both paths may bring the same operation more
  * than once (at-least-once delivery, a poll racing a push), so each operation id is carried out
- * once. The reference runner has no browser or desktop to start, so each operation succeeds at
- * once; it logs a system event to the session so the session's log shows who did what. A real
+ * once. Operations of different sessions run side by side (a session has at most one open
+ * operation, and one session's operations are run in the order they came): eight sessions
+ * started together do not queue behind each other's round trips. The reference runner has no
+ * browser or desktop to start, so each operation succeeds at once; it logs a system event to the session so the session's log shows who did what. A real
  * runner starts its process here, reports progress, and fails the operation when that fails.
  */
 final class SessionOperations implements AutoCloseable {
@@ -33,10 +36,14 @@ final class SessionOperations implements AutoCloseable {
 
     private final SessionClient sessions;
     private final RegisteredRunner runner;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("fleet-operations").daemon().factory());
+    /** Blocking REST and channel calls: a virtual thread each, so they overlap without a pool to size. */
+    private final ExecutorService worker = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("fleet-operation-", 0).factory());
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** The last operation submitted per session, so a session's operations run in order. */
+    private final Map<String, CompletableFuture<Void>> lastOfSession = new ConcurrentHashMap<>();
     private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
+    /** Operation ids being carried out or done (bounded, oldest forgotten); guarded by itself. */
     private final Map<String, Boolean> handled = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -57,7 +64,7 @@ final class SessionOperations implements AutoCloseable {
 
     /** An operation pushed on the channel (called on the socket's thread: queue it). */
     void onPushed(Operation operation) {
-        worker.submit(() -> carryOutOnce(operation));
+        submit(operation);
     }
 
     /** A heartbeat said operations wait: unless the channel brings them, fetch and do them. */
@@ -84,20 +91,33 @@ final class SessionOperations implements AutoCloseable {
         queued.set(false);
         try {
             for (Operation operation : sessions.openOperations(runner)) {
-                carryOutOnce(operation);
+                submit(operation);
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not fetch this runner's operations: " + e.getMessage());
         }
     }
 
-    /** Runs on the worker thread only, so {@code handled} needs no lock. */
+    /** Runs the operation after the ones of its session submitted before it, beside other sessions' operations. */
+    private void submit(Operation operation) {
+        String session = operation.target();
+        CompletableFuture<Void> next = lastOfSession.compute(session, (key, tail) ->
+                (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail.exceptionally(error -> null))
+                        .thenRunAsync(() -> carryOutOnce(operation), worker));
+        next.whenComplete((ok, error) -> lastOfSession.remove(session, next));
+    }
+
+    /** Claims the id first, so a push and a poll of the same operation racing on two threads do it once. */
     private void carryOutOnce(Operation operation) {
-        if (handled.containsKey(operation.id())) {
-            return;
+        synchronized (handled) {
+            if (handled.putIfAbsent(operation.id(), Boolean.TRUE) != null) {
+                return;
+            }
         }
-        if (carryOut(operation)) {
-            handled.put(operation.id(), Boolean.TRUE);
+        if (!carryOut(operation)) {
+            synchronized (handled) {
+                handled.remove(operation.id());
+            }
         }
     }
 

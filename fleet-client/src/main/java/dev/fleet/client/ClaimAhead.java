@@ -65,7 +65,7 @@ public final class ClaimAhead implements AutoCloseable {
 
         ClaimedJob current() {
             return new ClaimedJob(job.id(), job.queue(), job.kind(), job.payload(), job.priority(), job.attempt(),
-                    job.maxAttempts(), job.leaseToken(), leaseExpiresAt);
+                    job.maxAttempts(), job.leaseToken(), leaseExpiresAt, job.runAt());
         }
     }
 

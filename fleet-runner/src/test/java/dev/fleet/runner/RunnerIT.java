@@ -54,6 +54,22 @@ class RunnerIT extends AgainstFleetServices {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(services.telemetryApi()
                     .get("/samples?source=" + runner.identity().id() + "&feature=job.sleep&limit=100").body()
                     .get("samples")).hasSize(20));
+            // Each sample carries the job's class and wait, and telemetry-service's SLOs count them.
+            JsonNode samples = services.telemetryApi()
+                    .get("/samples?source=" + runner.identity().id() + "&feature=job.sleep&limit=100").body().get("samples");
+            samples.forEach(sample -> {
+                assertThat(sample.at("/attributes/priority").asText()).isEqualTo("P3");
+                assertThat(sample.at("/attributes/waitMs").isNumber()).isTrue();
+                assertThat(sample.at("/attributes/waitMs").asLong()).isNotNegative();
+            });
+            JsonNode slos = services.telemetryApi().get("/slos?window=PT1H").body().get("slos");
+            assertThat(slos).filteredOn(slo -> name.equals(slo.get("scope").asText())).singleElement()
+                    .satisfies(slo -> {
+                        assertThat(slo.get("objective").asText()).isEqualTo("job-wait");
+                        assertThat(slo.get("priority").asText()).isEqualTo("P3");
+                        assertThat(slo.get("samples").asLong()).isEqualTo(20);
+                        assertThat(slo.get("ratio").asDouble()).isBetween(0.0, 1.0);
+                    });
         }
     }
 

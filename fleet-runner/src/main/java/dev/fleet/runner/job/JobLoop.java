@@ -2,6 +2,7 @@ package dev.fleet.runner.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -194,6 +195,7 @@ public final class JobLoop implements AutoCloseable {
 
     private void execute(RunningJob held) {
         ClaimedJob job = held.job;
+        Instant startedAt = Instant.now();
         long started = System.nanoTime();
         Outcome outcome = null;
         try {
@@ -208,7 +210,7 @@ public final class JobLoop implements AutoCloseable {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             running.remove(job.id());
             if (outcome != null && held.finish()) {
-                report(outcome, took);
+                report(outcome, took, startedAt);
             } else {
                 feed.done(job); // taken away: given back or lost, nothing to report
             }
@@ -217,7 +219,7 @@ public final class JobLoop implements AutoCloseable {
     }
 
     /** Hands the outcome to the completer; its answer is counted (and frees room to claim) when it comes. */
-    private void report(Outcome outcome, Duration took) {
+    private void report(Outcome outcome, Duration took, Instant startedAt) {
         ClaimedJob job = outcome.job();
         unanswered.incrementAndGet();
         completer.submit(outcome).whenComplete((ack, error) -> {
@@ -234,13 +236,30 @@ public final class JobLoop implements AutoCloseable {
                 }
                 if (telemetry != null) {
                     telemetry.record("job." + job.kind(), took, recorded && outcome.success(),
-                            Map.of("queue", job.queue(), "attempt", job.attempt()));
+                            sampleAttributes(job, startedAt));
                 }
             } finally {
                 feed.done(job);
                 unanswered.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * The job sample's attributes; priority and waitMs (due → started here, including time in the
+     * claim-ahead buffer) are what telemetry-service's job-wait SLO reads.
+     */
+    private static Map<String, Object> sampleAttributes(ClaimedJob job, Instant startedAt) {
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("queue", job.queue());
+        attributes.put("attempt", job.attempt());
+        if (job.priority() != null) {
+            attributes.put("priority", job.priority());
+        }
+        if (job.runAt() != null) {
+            attributes.put("waitMs", Math.max(0, Duration.between(job.runAt(), startedAt).toMillis()));
+        }
+        return attributes;
     }
 
     private void heartbeatDueLeases() {

@@ -10,6 +10,7 @@ import dev.fleet.gateway.pool.WaitQueue;
 import dev.fleet.gateway.route.Route;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
@@ -39,6 +40,7 @@ final class Exchange implements WaitQueue.Waiter {
     private Pick pick;
     private Instance instance;
     private boolean retried;
+    private boolean reconnected;
     private boolean finished;
     private long queueTimer = -1;
     private HttpClientRequest upstream;
@@ -218,6 +220,14 @@ final class Exchange implements WaitQueue.Waiter {
 
     private void connectFailed(Throwable cause) {
         Instance failed = instance;
+        if (cause instanceof HttpClosedException && !reconnected) {
+            // The pooled keep-alive connection closed as it was handed out (idle timeout, the
+            // instance closing it): nothing was sent and the instance did nothing wrong, so a fresh
+            // connection to the same instance tries once more, whatever the method.
+            reconnected = true;
+            forward(failed);
+            return;
+        }
         int consecutive = failed.recordConnectFailure();
         proxy.outliers().afterFailure(pool, failed, consecutive, "connect");
         releaseSlot();

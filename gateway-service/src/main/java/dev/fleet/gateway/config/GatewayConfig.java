@@ -42,12 +42,33 @@ public interface GatewayConfig {
     /** Retries of idempotent requests on another instance. */
     Retry retry();
 
+    /** Sampled request timings sent to telemetry-service, for its request-latency SLOs. */
+    Telemetry telemetry();
+
     /** Routes: which requests go to which pool, and how an instance is chosen. */
     Map<String, RouteConfig> routes();
 
     /** Per-pool settings; a pool not named here (e.g. one known only from session-service) gets the defaults. */
     @WithDefaults
     Map<String, PoolConfig> pools();
+
+    interface Telemetry {
+
+        /** telemetry-service; unset: no samples are kept or sent. */
+        Optional<URI> url();
+
+        /** Share of answered requests sent as {@code gateway.request} samples (0–1). */
+        @WithDefault("0.01")
+        double sampleRate();
+
+        /** How often the buffered samples are sent, in one batch of at most 1000. */
+        @WithDefault("2s")
+        Duration flushInterval();
+
+        /** Most samples waiting to be sent; beyond, new ones are dropped and counted. */
+        @WithDefault("10000")
+        int maxBuffered();
+    }
 
     interface Listener {
 

@@ -282,7 +282,9 @@ final class Exchange implements WaitQueue.Waiter {
         if (length < 0 && request.version() == HttpVersion.HTTP_1_1) {
             response.setChunked(true);
         }
-        proxy.metrics().answered(pool.name(), instance, status, System.nanoTime() - arrivedNanos);
+        long took = System.nanoTime() - arrivedNanos;
+        proxy.metrics().answered(pool.name(), instance, status, took);
+        proxy.samples().answered(route.name(), priority, took, status);
         relay(answer, response, length);
     }
 

@@ -10,6 +10,7 @@ import dev.fleet.gateway.config.GatewayConfig;
 import dev.fleet.gateway.health.OutlierEjection;
 import dev.fleet.gateway.membership.SessionRunners;
 import dev.fleet.gateway.metrics.GatewayMetrics;
+import dev.fleet.gateway.metrics.RequestSamples;
 import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.Pools;
 import dev.fleet.gateway.route.Route;
@@ -35,15 +36,17 @@ public class ProxyHandler {
     private final SessionRunners sessionRunners;
     private final OutlierEjection outliers;
     private final GatewayMetrics metrics;
+    private final RequestSamples samples;
 
     ProxyHandler(GatewayConfig config, Routes routes, Pools pools, SessionRunners sessionRunners,
-            OutlierEjection outliers, GatewayMetrics metrics) {
+            OutlierEjection outliers, GatewayMetrics metrics, RequestSamples samples) {
         this.config = config;
         this.routes = routes;
         this.pools = pools;
         this.sessionRunners = sessionRunners;
         this.outliers = outliers;
         this.metrics = metrics;
+        this.samples = samples;
     }
 
     /** A {@link ProxyVerticle}'s upstream clients: connections stay on the event loop that uses them. */
@@ -66,6 +69,10 @@ public class ProxyHandler {
 
     GatewayMetrics metrics() {
         return metrics;
+    }
+
+    RequestSamples samples() {
+        return samples;
     }
 
     void handle(HttpServerRequest request, Clients clients) {

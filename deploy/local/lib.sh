@@ -206,6 +206,19 @@ Install them:  sudo apt-get install -y --no-install-recommends prometheus promet
     prometheus prometheus-alertmanager jq >/dev/null
 }
 
+# Makes sure Node.js and npm are here (the offline Kubernetes schema check runs on them). With
+# --install (CI), installs Debian's packages when missing; otherwise says how.
+fleet_ensure_node() {
+  local install=${1:-}
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  [[ $install == --install ]] || fleet_die "Missing node or npm (deploy/k8s-validate/check needs them).
+Install them:  sudo apt-get install -y --no-install-recommends nodejs npm   (Debian/Ubuntu)"
+  fleet_say "Installing Node.js and npm from the distribution's packages ..."
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+}
+
 # Writes a Prometheus config for this stack to $1: the five services (label service=<name>) every 5 s,
 # the rules of deploy/prometheus/rules, alerts to the local Alertmanager.
 fleet_write_prometheus_config() {

@@ -3,6 +3,7 @@ package dev.fleet.gateway.membership;
 import java.util.List;
 import java.util.Map;
 
+import dev.fleet.gateway.testing.SiblingServiceResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
@@ -32,6 +33,7 @@ public class MembershipTestProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(SessionServiceResource.class));
+        // No fleet.gateway.token: the gateway falls back to the first admin token (test-admin-token).
+        return List.of(SiblingServiceResource.entry("session-service", "fleet.gateway.session-url"));
     }
 }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.gateway.membership.SessionServiceApi.Runner;
+import dev.fleet.gateway.testing.SiblingServiceResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Future;
@@ -44,12 +45,12 @@ class SessionRunnersTest {
         assertThat(second).isSameAs(first);
         Futures.join(first);
 
-        SessionServiceResource.sessionService.kill();
+        SiblingServiceResource.of("session-service").kill();
         try {
             // Answered from the cache: session-service is not asked.
             assertThat(Futures.join(sessionRunners.runnerOf(session))).isEqualTo(runner.id());
         } finally {
-            SessionServiceResource.sessionService.start();
+            SiblingServiceResource.of("session-service").start();
         }
     }
 }

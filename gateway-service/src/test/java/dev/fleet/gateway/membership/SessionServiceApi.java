@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.fleet.gateway.testing.SiblingServiceResource;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
@@ -60,7 +61,7 @@ final class SessionServiceApi {
     }
 
     private static RequestSpecification as(String token) {
-        return given().baseUri(SessionServiceResource.sessionService.url()).contentType(ContentType.JSON)
+        return given().baseUri(SiblingServiceResource.of("session-service").url()).contentType(ContentType.JSON)
                 .header("Authorization", "Bearer " + token);
     }
 }

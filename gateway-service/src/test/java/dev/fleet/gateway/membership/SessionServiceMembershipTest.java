@@ -21,6 +21,7 @@ import dev.fleet.gateway.pool.Instance;
 import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.Pools;
 import dev.fleet.gateway.pool.ReportedLoad;
+import dev.fleet.gateway.testing.SiblingServiceResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -111,7 +112,7 @@ class SessionServiceMembershipTest {
         MembershipStatus before = membership.status();
         assertThat(before.reachable()).isTrue();
 
-        SessionServiceResource.sessionService.kill();
+        SiblingServiceResource.of("session-service").kill();
         try {
             assertThatThrownBy(() -> Futures.join(membership.runOnce())).isInstanceOf(ExecutionException.class);
 
@@ -122,7 +123,7 @@ class SessionServiceMembershipTest {
             assertThat(down.lastErrorAt()).isNotNull();
             assertThat(down.lastReadAt()).isEqualTo(before.lastReadAt());
         } finally {
-            SessionServiceResource.sessionService.start();
+            SiblingServiceResource.of("session-service").start();
         }
         // A restart can take longer than the runner's heartbeat window on a busy machine: it beats again,
         // as a live runner would, so the read below still finds it healthy.

@@ -3,6 +3,7 @@ package dev.fleet.gateway.metrics;
 import java.util.List;
 import java.util.Map;
 
+import dev.fleet.gateway.testing.SiblingServiceResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
@@ -25,6 +26,6 @@ public class RequestSamplesProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(TelemetryServiceResource.class));
+        return List.of(SiblingServiceResource.entry("telemetry-service", "fleet.gateway.telemetry.url"));
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleet.gateway.pool.Pools;
 import dev.fleet.gateway.proxy.ProxyServer;
+import dev.fleet.gateway.testing.SiblingServiceResource;
 import dev.fleet.gateway.testing.TestPools;
 import dev.fleet.gateway.testing.TestUpstream;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +47,7 @@ class RequestSamplesTest {
                         .header("X-Fleet-Priority", "P1").build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).isEqualTo(200);
             }
-            String telemetry = TelemetryServiceResource.telemetryService.url();
+            String telemetry = SiblingServiceResource.of("telemetry-service").url();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 List<Map<String, Object>> slos = given().header("Authorization", "Bearer test-client-token")
                         .get(telemetry + "/slos?window=PT1H").then().statusCode(200).extract().jsonPath().getList("slos");

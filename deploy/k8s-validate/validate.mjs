@@ -1,12 +1,21 @@
 // Checks every document of the given YAML files against the Kubernetes API schema of its
 // apiVersion and kind (kubernetes-models: the API's OpenAPI schemas, bundled, so no cluster and no
 // network). Types, required fields and formats are checked; fields the schemas do not name are not.
-import { readFileSync } from "node:fs";
+// A kustomization.yaml among the files has each of its resources checked for existence and validated.
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 
 let valid = 0;
 const problems = [];
-for (const file of process.argv.slice(2)) {
+const files = [...process.argv.slice(2)];
+const seen = new Set();
+for (let i = 0; i < files.length; i++) {
+  const file = files[i];
+  if (seen.has(resolve(file))) {
+    continue;
+  }
+  seen.add(resolve(file));
   for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
     if (doc.errors.length > 0) {
       problems.push(`${file}: not YAML: ${doc.errors[0].message}`);
@@ -14,6 +23,18 @@ for (const file of process.argv.slice(2)) {
     }
     const object = doc.toJS();
     if (object == null) {
+      continue;
+    }
+    if (basename(file) === "kustomization.yaml") {
+      // Not an API object: check that what it lists is there (and validate those files too).
+      for (const resource of object.resources ?? []) {
+        const path = resolve(dirname(file), resource);
+        if (existsSync(path)) {
+          files.push(path);
+        } else {
+          problems.push(`${file}: resource ${resource} does not exist`);
+        }
+      }
       continue;
     }
     const where = `${file}: ${object.kind} ${object.metadata?.name ?? "(no name)"}`;

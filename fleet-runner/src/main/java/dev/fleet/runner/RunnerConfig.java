@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * a message naming the flag.
  */
 public record RunnerConfig(String pool, String queue, int concurrency, int maxSessions, String bind, int port,
-        String advertiseHost, Map<String, String> labels, URI queueUrl, URI sessionUrl, URI telemetryUrl,
+        String advertiseHost, int advertisePort, Map<String, String> labels, URI queueUrl, URI sessionUrl, URI telemetryUrl,
         String token, Duration grace, Duration claimWait, Duration startupTimeout, boolean allowCommands,
         double httpSampleRate, List<URI> channelUrls, JobPath jobPath) {
 
@@ -38,6 +38,8 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
             new Option("port", "FLEET_RUNNER_PORT", "9100", "HTTP port (0: any free port)"),
             new Option("advertise-host", "FLEET_RUNNER_ADVERTISE_HOST", "127.0.0.1",
                     "host name in the endpoint it registers (how the gateway reaches it)"),
+            new Option("advertise-port", "FLEET_RUNNER_ADVERTISE_PORT", "",
+                    "port in that endpoint, where it differs from --port (a container's published port)"),
             new Option("labels", "FLEET_RUNNER_LABELS", "", "labels sessions can ask for: k=v,k=v"),
             new Option("queue-url", "FLEET_QUEUE_URL", "http://127.0.0.1:8081", "queue-service"),
             new Option("session-url", "FLEET_SESSION_URL", "http://127.0.0.1:8082", "session-service"),
@@ -124,7 +126,8 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
             throw new IllegalArgumentException("--http-sample-rate must be a number from 0 to 1");
         }
         return new RunnerConfig(pool, queue, concurrency, maxSessions, v.get("bind"), number(v, "port", 0, 65535),
-                v.get("advertise-host"), labels(v.get("labels")), url(v, "queue-url"), url(v, "session-url"),
+                v.get("advertise-host"), v.get("advertise-port").isEmpty() ? 0 : number(v, "advertise-port", 1, 65535),
+                labels(v.get("labels")), url(v, "queue-url"), url(v, "session-url"),
                 v.get("telemetry-url").equals("none") ? null : url(v, "telemetry-url"), v.get("token"),
                 duration(v, "grace"), claimWait, duration(v, "startup-timeout"), bool(v, "allow-commands"), sampleRate,
                 channelUrls(v, url(v, "session-url")), jobPath);
@@ -145,7 +148,7 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
 
     /** The endpoint it registers: where the gateway sends its traffic. */
     public String endpoint(int actualPort) {
-        return "http://" + advertiseHost + ":" + actualPort;
+        return "http://" + advertiseHost + ":" + (advertisePort > 0 ? advertisePort : actualPort);
     }
 
     static String usage() {

@@ -41,6 +41,14 @@ class RunnerConfigTest {
     }
 
     @Test
+    void aPublishedPortIsAdvertisedInsteadOfTheOneListenedOn() {
+        RunnerConfig config = RunnerConfig.parse(new String[] {"--token", "t", "--port", "9100"},
+                Map.of("FLEET_RUNNER_ADVERTISE_HOST", "10.0.0.5", "FLEET_RUNNER_ADVERTISE_PORT", "9301"));
+        assertThat(config.endpoint(9100)).isEqualTo("http://10.0.0.5:9301");
+        assertRefused(new String[] {"--token", "t", "--advertise-port", "0"}, "--advertise-port must be a whole number from 1 to 65535");
+    }
+
+    @Test
     void badValuesAreRefusedNamingTheFlag() {
         assertRefused(new String[] {}, "--token (or FLEET_RUNNER_TOKEN) is required");
         assertRefused(new String[] {"--token", "t", "--concurrency", "0"}, "--concurrency must be a whole number from 1 to 256");

@@ -11,8 +11,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class FleetServicesResource implements QuarkusTestResourceLifecycleManager {
 
-    static volatile String queueUrl;
-    static volatile String sessionUrl;
+    public static volatile String queueUrl;
+    public static volatile String sessionUrl;
 
     private ServiceProcess queue;
     private ServiceProcess session;

@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Singleton;
@@ -64,6 +66,33 @@ public class FleetReads {
         RunnerTally tally = new RunnerTally();
         get(config.sessionUrl(), "/runners?pool=" + encode(pool)).path("runners").forEach(tally::add);
         return tally.inputs().withQueue(figures[0], figures[1]);
+    }
+
+    /** A registered runner as a backend choosing what to stop sees it. */
+    public record RunnerSeen(String id, String endpoint, int liveSessions, boolean draining) {
+    }
+
+    /** The pool's registered runners (not gone). */
+    public List<RunnerSeen> runners(String pool) throws IOException, InterruptedException {
+        List<RunnerSeen> seen = new ArrayList<>();
+        for (JsonNode runner : get(config.sessionUrl(), "/runners?pool=" + encode(pool)).path("runners")) {
+            if (!runner.path("health").asText().equals("gone")) {
+                seen.add(new RunnerSeen(runner.path("id").asText(), runner.path("endpoint").asText(),
+                        runner.path("liveSessions").asInt(), runner.path("draining").asBoolean()));
+            }
+        }
+        return seen;
+    }
+
+    /** Asks session-service to place no new session on the runner ({@code POST /runners/{id}/drain}). */
+    public void drain(String runnerId) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(config.sessionUrl().resolve("/runners/" + encode(runnerId)
+                + "/drain")).timeout(config.inputTimeout()).header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status != 200 && status != 404) {
+            throw new IOException("POST /runners/" + runnerId + "/drain answered " + status);
+        }
     }
 
     private static double[] queueFigures(JsonNode queue) {

@@ -48,7 +48,10 @@ class PoolApiTest {
         invalid(pool, Map.of("minInstances", 5, "maxInstances", 2, "backend", RECORDING), "maxInstances");
         invalid(pool, Map.of("backend", RECORDING), "maxInstances");
         invalid(pool, Map.of("maxInstances", 2), "backend.kind");
-        invalid(pool, Map.of("maxInstances", 2, "backend", Map.of("kind", "docker")), "backend.kind");
+        invalid(pool, Map.of("maxInstances", 2, "backend", Map.of("kind", "ec2")), "backend.kind");
+        invalid(pool, Map.of("maxInstances", 2, "backend", Map.of("kind", "docker")), "backend.settings.image");
+        invalid(pool, Map.of("maxInstances", 2, "backend", Map.of("kind", "docker", "settings",
+                Map.of("image", "fleet/runner", "memory", "lots"))), "backend.settings.memory");
         invalid(pool, Map.of("maxInstances", 2, "backend", Map.of("kind", "recording", "settings", Map.of("x", "1"))),
                 "backend.settings.x");
         invalid(pool, Map.of("maxInstances", 2, "backend", RECORDING, "policy", Map.of("rules", List.of(Map.of(

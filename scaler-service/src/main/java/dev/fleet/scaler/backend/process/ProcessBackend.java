@@ -3,13 +3,8 @@ package dev.fleet.scaler.backend.process;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -40,6 +32,8 @@ import org.jboss.logging.Logger;
 import dev.fleet.scaler.backend.BackendException;
 import dev.fleet.scaler.backend.BackendStatus;
 import dev.fleet.scaler.backend.BackendTarget;
+import dev.fleet.scaler.backend.HealthProbe;
+import dev.fleet.scaler.backend.PortRange;
 import dev.fleet.scaler.backend.ScalingBackend;
 import dev.fleet.scaler.policy.InvalidPolicyException;
 import io.quarkus.runtime.StartupEvent;
@@ -96,7 +90,7 @@ public class ProcessBackend implements ScalingBackend {
     private final String host;
     private final PortRange defaultPorts;
     private final Path logDir;
-    private final HttpClient http;
+    private final HealthProbe health;
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> poolLocks = new ConcurrentHashMap<>();
     private final Object portLock = new Object();
@@ -107,9 +101,7 @@ public class ProcessBackend implements ScalingBackend {
         this.queries = new ProcessQueries(db, host);
         this.defaultPorts = PortRange.parse("fleet.scaler.process.ports", config.ports());
         this.logDir = Path.of(config.logDir()).toAbsolutePath();
-        // HTTP/1.1: a plain-HTTP probe with an h2c upgrade offer confuses some small servers.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.healthTimeout()).build();
+        this.health = new HealthProbe(config.healthTimeout());
     }
 
     void adoptAtStart(@Observes StartupEvent event) {
@@ -237,7 +229,7 @@ public class ProcessBackend implements ScalingBackend {
             }
             int nextPort = settings.ports().first();
             for (int i = 0; i < count; i++) {
-                while (nextPort <= settings.ports().last() && (takenPorts.contains(nextPort) || listenedOn(nextPort))) {
+                while (nextPort <= settings.ports().last() && (takenPorts.contains(nextPort) || PortRange.inUse(nextPort))) {
                     nextPort++;
                 }
                 if (nextPort > settings.ports().last()) {
@@ -331,17 +323,6 @@ public class ProcessBackend implements ScalingBackend {
         return failures;
     }
 
-    /** Something (not tracked by us) listens on the port, or it is otherwise not bindable. */
-    private static boolean listenedOn(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true); // a port in TIME_WAIT after a stopped runner is free
-            socket.bind(new InetSocketAddress(port));
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
     private static String tail(Path file) {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             long length = f.length();
@@ -408,31 +389,9 @@ public class ProcessBackend implements ScalingBackend {
 
     // ---- readiness ------------------------------------------------------------------------------
 
-    /** How many answer {@code GET http://127.0.0.1:<port><path>} with 200; probed at once, within the health timeout. */
+    /** How many answer {@code GET http://127.0.0.1:<port><path>} with 200. */
     private int probe(List<TrackedProcess> live, String path) {
-        List<CompletableFuture<Boolean>> probes = new ArrayList<>();
-        for (TrackedProcess p : live) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + path))
-                    .timeout(config.healthTimeout()).GET().build();
-            probes.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .thenApply(response -> response.statusCode() == 200).exceptionally(e -> false));
-        }
-        Instant deadline = Instant.now().plus(config.healthTimeout()).plusMillis(200);
-        int ready = 0;
-        for (CompletableFuture<Boolean> probe : probes) {
-            try {
-                long left = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-                if (probe.get(left, TimeUnit.MILLISECONDS)) {
-                    ready++;
-                }
-            } catch (TimeoutException | ExecutionException e) {
-                probe.cancel(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackendException("interrupted while probing processes", true, e);
-            }
-        }
-        return ready;
+        return health.countReady(live.stream().map(p -> URI.create("http://127.0.0.1:" + p.port() + path)).toList());
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -5,17 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import dev.fleet.scaler.policy.DurationText;
+import dev.fleet.scaler.backend.InstanceSettings;
+import dev.fleet.scaler.backend.PortRange;
 import dev.fleet.scaler.policy.InvalidPolicyException;
 
 /**
@@ -46,13 +43,8 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
     public static final String HEALTH = "health";
     static final Set<String> KEYS = Set.of(COMMAND, PORTS, GRACE, WORKDIR, HEALTH);
 
-    public static final Duration GRACE_DEFAULT = Duration.ofSeconds(30);
-    static final Duration GRACE_MAX = Duration.ofHours(1);
-    public static final String HEALTH_DEFAULT = "/health";
-    static final String HEALTH_NONE = "none";
-    static final List<String> PLACEHOLDERS = List.of("{pool}", "{queue}", "{port}", "{index}");
-
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^{}\\s]*}");
+    public static final Duration GRACE_DEFAULT = InstanceSettings.GRACE_DEFAULT;
+    public static final String HEALTH_DEFAULT = InstanceSettings.HEALTH_DEFAULT;
 
     public ProcessSettings {
         command = List.copyOf(command);
@@ -75,22 +67,10 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
             throw invalid(COMMAND, "is required: the program and arguments to run, e.g. "
                     + "'java -jar fleet-runner/target/fleet-runner.jar --pool {pool} --port {port}'");
         }
-        List<String> command = Arrays.asList(commandText.trim().split("\\s+"));
-        for (String arg : command) {
-            Matcher m = PLACEHOLDER.matcher(arg);
-            while (m.find()) {
-                if (!PLACEHOLDERS.contains(m.group())) {
-                    throw invalid(COMMAND, "unknown placeholder " + m.group() + "; known: "
-                            + String.join(", ", PLACEHOLDERS));
-                }
-            }
-        }
+        List<String> command = InstanceSettings.command(field(COMMAND), commandText);
         PortRange ports = blank(settings.get(PORTS)) ? defaultPorts
                 : PortRange.parse(field(PORTS), settings.get(PORTS));
-        Duration grace = blank(settings.get(GRACE)) ? GRACE_DEFAULT : DurationText.parse(field(GRACE), settings.get(GRACE), GRACE_DEFAULT);
-        if (grace.isNegative() || grace.compareTo(GRACE_MAX) > 0) {
-            throw invalid(GRACE, "must be between 0s and 1h, was '" + settings.get(GRACE) + "'");
-        }
+        Duration grace = InstanceSettings.grace(field(GRACE), settings.get(GRACE));
         Path workdir;
         try {
             String dir = blank(settings.get(WORKDIR)) ? "" : settings.get(WORKDIR).trim();
@@ -98,17 +78,7 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
         } catch (InvalidPathException e) {
             throw invalid(WORKDIR, "is not a path: " + e.getMessage());
         }
-        Optional<String> health = Optional.of(HEALTH_DEFAULT);
-        if (!blank(settings.get(HEALTH))) {
-            String path = settings.get(HEALTH).trim();
-            if (path.equals(HEALTH_NONE)) {
-                health = Optional.empty();
-            } else if (path.startsWith("/") && !path.contains(" ")) {
-                health = Optional.of(path);
-            } else {
-                throw invalid(HEALTH, "must be an HTTP path like /health, or 'none', was '" + path + "'");
-            }
-        }
+        Optional<String> health = InstanceSettings.health(field(HEALTH), settings.get(HEALTH));
         return new ProcessSettings(command, ports, grace, workdir, health);
     }
 
@@ -124,7 +94,7 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
             throw invalid(WORKDIR, "'" + workdir + "' is not a directory");
         }
         String program = command.get(0);
-        if (PLACEHOLDER.matcher(program).find()) {
+        if (InstanceSettings.hasPlaceholder(program)) {
             return; // known only per instance
         }
         if (program.contains("/")) {
@@ -146,12 +116,7 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
 
     /** The command of instance {@code index} on {@code port}, placeholders replaced. */
     public List<String> argv(String pool, String queue, int port, int index) {
-        List<String> argv = new ArrayList<>(command.size());
-        for (String arg : command) {
-            argv.add(arg.replace("{pool}", pool).replace("{queue}", queue)
-                    .replace("{port}", Integer.toString(port)).replace("{index}", Integer.toString(index)));
-        }
-        return argv;
+        return InstanceSettings.argv(command, pool, queue, port, index);
     }
 
     static String field(String key) {
@@ -163,6 +128,6 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
     }
 
     private static boolean blank(String value) {
-        return value == null || value.isBlank();
+        return InstanceSettings.blank(value);
     }
 }

@@ -31,6 +31,7 @@ import dev.fleet.platform.time.Timestamps;
 import dev.fleet.scaler.backend.BackendException;
 import dev.fleet.scaler.backend.BackendStatus;
 import dev.fleet.scaler.backend.BackendTarget;
+import dev.fleet.scaler.backend.PortRange;
 import dev.fleet.scaler.policy.InvalidPolicyException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;

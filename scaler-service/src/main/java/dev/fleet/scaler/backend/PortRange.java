@@ -1,5 +1,8 @@
-package dev.fleet.scaler.backend.process;
+package dev.fleet.scaler.backend;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +20,7 @@ public record PortRange(int first, int last) {
     }
 
     /** @throws InvalidPolicyException naming {@code field} when {@code text} is not a range inside 1-65535 */
-    static PortRange parse(String field, String text) {
+    public static PortRange parse(String field, String text) {
         Matcher m = RANGE.matcher(text.trim());
         if (m.matches()) {
             int first = Integer.parseInt(m.group(1));
@@ -28,6 +31,17 @@ public record PortRange(int first, int last) {
         }
         throw new InvalidPolicyException(field,
                 "must be a port range like 9200-9299 within 1-65535, was '" + text + "'");
+    }
+
+    /** Something listens on the port on this machine (or it is otherwise not bindable). */
+    public static boolean inUse(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // a port in TIME_WAIT after a stopped runner is free
+            socket.bind(new InetSocketAddress(port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     @Override

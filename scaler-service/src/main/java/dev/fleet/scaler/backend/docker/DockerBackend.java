@@ -47,8 +47,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * The {@code docker} backend: a pool's instances are containers of a runner image, made through the
  * Docker Engine API (Docker, or Podman's compatible service). The daemon is the record: every
- * container carries labels naming its pool, instance and host port, so a restarted scaler lists
- * them and carries on (adoption), and containers that exited are removed.
+ * container carries labels naming its scaler's scope, pool, instance and host port, so a restarted
+ * scaler lists them and carries on (adoption), and containers that exited are removed.
  *
  * <p>Scale-in never stops a runner with a live session: it reads the pool's runners from
  * session-service, picks idle ones (newest first), drains them there so no session is placed on
@@ -72,7 +72,6 @@ public class DockerBackend implements ScalingBackend {
     static final String LABEL_INSTANCE = "dev.fleet.instance";
     static final String LABEL_PORT = "dev.fleet.port";
     static final String LABEL_MANAGED_BY = "dev.fleet.managed-by";
-    static final String MANAGER = "fleet-scaler-service";
 
     private static final Logger LOG = Logger.getLogger(DockerBackend.class);
     private static final int LOG_TAIL_LINES = 40;
@@ -211,7 +210,7 @@ public class DockerBackend implements ScalingBackend {
     private List<RunnerContainer> list(String pool) {
         ObjectNode filters = json.createObjectNode();
         ArrayNode label = filters.putArray("label");
-        label.add(LABEL_MANAGED_BY + "=" + MANAGER);
+        label.add(LABEL_MANAGED_BY + "=" + config.scope());
         if (pool != null) {
             label.add(LABEL_POOL + "=" + pool);
         }
@@ -310,7 +309,7 @@ public class DockerBackend implements ScalingBackend {
         String pool = target.pool();
         String queue = target.queue() == null || target.queue().isBlank() ? pool : target.queue();
         int listenPort = settings.hostNetwork() ? hostPort : settings.containerPort();
-        String name = "fleet-" + pool.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + index;
+        String name = config.scope() + "-" + pool.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + index;
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FLEET_RUNNER_POOL", pool);
@@ -331,7 +330,7 @@ public class DockerBackend implements ScalingBackend {
         env.forEach((k, v) -> envList.add(k + "=" + v));
         ObjectNode labels = body.putObject("Labels");
         settings.labels().forEach(labels::put);
-        labels.put(LABEL_MANAGED_BY, MANAGER);
+        labels.put(LABEL_MANAGED_BY, config.scope());
         labels.put(LABEL_POOL, pool);
         labels.put(LABEL_QUEUE, queue);
         labels.put(LABEL_INSTANCE, Integer.toString(index));

@@ -25,6 +25,14 @@ public interface DockerBackendConfig {
     @WithDefault("v1.41")
     String apiVersion();
 
+    /**
+     * Which scaler's containers these are: the value of their {@code dev.fleet.managed-by} label and
+     * the start of their names ({@code <scope>-<pool>-<index>}). Scalers sharing a daemon (two
+     * stacks on one machine) need scopes of their own, or they would adopt each other's containers.
+     */
+    @WithDefault("fleet")
+    String scope();
+
     /** Host ports for pools whose settings name none. */
     @WithDefault("9300-9399")
     String ports();

@@ -80,8 +80,9 @@ class DockerBackendTest {
         List<RunnerContainer> containers = backend.liveContainers(target.pool());
         assertThat(containers).extracting(RunnerContainer::index).containsExactlyInAnyOrder(0, 1);
 
-        String session = sessions(CLIENT).body(Map.of("pool", target.pool(), "owner", "test", "kind", "agent"))
-                .post("/sessions").then().statusCode(202).extract().jsonPath().getString("id");
+        String session = sessions(CLIENT).body(Map.of("pool", target.pool(), "owner", "test", "kind", "agent",
+                "waitForRunner", true))
+                .post("/sessions").then().statusCode(202).extract().jsonPath().getString("target");
         await().atMost(RUNNER_START).until(() -> "running".equals(session(session).getString("state")));
         String busyRunner = session(session).getString("runnerId");
         String busyEndpoint = runnersOf(target.pool()).stream().filter(r -> r.id().equals(busyRunner)).findFirst()

@@ -24,6 +24,8 @@ public class PodmanServiceResource implements QuarkusTestResourceLifecycleManage
 
     static final String RUNNER_IMAGE = "localhost/fleet/fleet-runner:" + System.getProperty("fleet.version",
             "0.1.0-SNAPSHOT");
+    /** The tests' containers: {@code fleet-test-<pid>-<pool>-<index>}, apart from any other scaler's. */
+    static final String SCOPE = "fleet-test-" + ProcessHandle.current().pid();
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration SERVICE_START = Duration.ofSeconds(60);
@@ -62,7 +64,7 @@ public class PodmanServiceResource implements QuarkusTestResourceLifecycleManage
             throw new IllegalStateException(e);
         }
         return Map.of("fleet.scaler.docker.host", "unix://" + socket, "fleet.scaler.docker.runner-token",
-                ScalerApi.RUNNER);
+                ScalerApi.RUNNER, "fleet.scaler.docker.scope", SCOPE);
     }
 
     private static void buildRunnerImage() throws IOException, InterruptedException {
@@ -85,11 +87,9 @@ public class PodmanServiceResource implements QuarkusTestResourceLifecycleManage
             return;
         }
         try {
-            // Whatever a failed test left of its pools (all named test-*).
+            // Whatever a failed test left (its scope is the test's own).
             Process cleanup = new ProcessBuilder("sh", "-c", "podman ps -aq --filter label="
-                    + DockerBackend.LABEL_MANAGED_BY + "=" + DockerBackend.MANAGER + " --filter label="
-                    + DockerBackend.LABEL_POOL + " --format '{{.ID}} {{index .Labels \"" + DockerBackend.LABEL_POOL
-                    + "\"}}' | awk '$2 ~ /^test-/ {print $1}' | xargs -r podman rm -f -t 1")
+                    + DockerBackend.LABEL_MANAGED_BY + "=" + SCOPE + " | xargs -r podman rm -f -t 1")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             cleanup.waitFor(60, TimeUnit.SECONDS);
             service.destroy();

@@ -126,14 +126,59 @@ SQL
 }
 
 # PID of a service started by deploy/local/up, if that process still runs that service.
-fleet_running_pid() {
-  local pidfile=$FLEET_LOCAL_RUN_DIR/pids/$1.pid pid
+fleet_running_pid() { _fleet_recorded_pid "$1" "$1/target/quarkus-app/quarkus-run.jar"; }
+
+# The PID recorded in pids/$1.pid if it still is what up started: a process whose command line has $2,
+# or (containers mode, a pids/$1.cid beside it) the main process of that container. A recycled PID of
+# something else is never touched.
+_fleet_recorded_pid() {
+  local pidfile=$FLEET_LOCAL_RUN_DIR/pids/$1.pid cidfile=$FLEET_LOCAL_RUN_DIR/pids/$1.cid pid
   [[ -f $pidfile ]] || return 1
   pid=$(<"$pidfile")
-  # The PID must still be our java process: a recycled PID of something else is never touched.
-  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$1/target/quarkus-app/quarkus-run.jar" || return 1
+  [[ -r /proc/$pid/cmdline ]] || return 1
+  if [[ -f $cidfile ]]; then
+    grep -q -- "$(<"$cidfile")" "/proc/$pid/cgroup" 2>/dev/null || return 1
+  else
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$2" || return 1
+  fi
   echo "$pid"
 }
+
+# --- Containers mode (deploy/local/up --containers): the same stack, each part a podman container on
+# the host network, PostgreSQL still on the host. up records the mode in the run directory.
+fleet_local_mode() { if [[ -f $FLEET_LOCAL_RUN_DIR/mode ]]; then cat "$FLEET_LOCAL_RUN_DIR/mode"; else echo processes; fi; }
+
+fleet_version() { sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$FLEET_ROOT/pom.xml"; }
+
+# The image deploy/images/build makes of $1 (a service or fleet-runner).
+fleet_image() { echo "localhost/fleet/$1:$(fleet_version)"; }
+
+# What the scaler's containers of this stack are labelled and named with (its docker backend's scope).
+fleet_container_scope() { echo "fleet-local-$FLEET_LOCAL_BASE_PORT"; }
+
+# Starts $1 (a service, runner-N) logging to logs/$1.log, its PID in pids/$1.pid: a java process running
+# jar $2, or in containers mode a container of image $3 (its id in pids/$1.cid). $4: JVM options (in
+# containers: JAVA_TOOL_OPTIONS); the rest are the program's arguments. Containers get the exported
+# FLEET_* and QUARKUS_* variables, and the podman options in the array FLEET_LAUNCH_PODMAN_OPTS.
+fleet_launch() {
+  local name=$1 jar=$2 image=$3 jvm=$4 log=$FLEET_LOCAL_RUN_DIR/logs/$1.log cid
+  shift 4
+  if [[ $(fleet_local_mode) == containers ]]; then
+    cid=$(podman run -d --rm --name "$(fleet_container_scope)-$name" --network host \
+      --log-driver k8s-file --log-opt "path=$log" --env-file <(env | grep -E '^(FLEET|QUARKUS)_') \
+      -e "JAVA_TOOL_OPTIONS=$jvm" "${FLEET_LAUNCH_PODMAN_OPTS[@]}" "$image" "$@") || return 1
+    echo "$cid" >"$FLEET_LOCAL_RUN_DIR/pids/$name.cid"
+    podman inspect -f '{{.State.Pid}}' "$cid" >"$FLEET_LOCAL_RUN_DIR/pids/$name.pid"
+  else
+    local -a jvm_args
+    read -r -a jvm_args <<<"$jvm"
+    nohup "$JAVA_HOME/bin/java" "${jvm_args[@]}" -jar "$jar" "$@" >"$log" 2>&1 </dev/null &
+    echo $! >"$FLEET_LOCAL_RUN_DIR/pids/$name.pid"
+  fi
+}
+
+# The Podman service (Docker Engine API) the containerised scaler drives, on $FLEET_LOCAL_RUN_DIR/podman.sock.
+fleet_podman_service_pid() { _fleet_recorded_pid podman-service "podman system service"; }
 
 # Ports the scaler's process backend gives the runners it starts: base port + 200 … + 299.
 # The gateway's proxy listener (client traffic; its admin API is on its service port).
@@ -141,9 +186,14 @@ fleet_proxy_port() { echo "${FLEET_LOCAL_PROXY_PORT:-$((FLEET_LOCAL_BASE_PORT - 
 
 fleet_scaled_ports() { echo "$((FLEET_LOCAL_BASE_PORT + 200))-$((FLEET_LOCAL_BASE_PORT + 299))"; }
 
-# PIDs of runners the scaler started for this stack: fleet-runner processes on its scaled ports. Found by
-# their command line, not the database, so down works even when PostgreSQL or the scaler does not.
+# PIDs of runners the scaler started for this stack: fleet-runner processes on its scaled ports, or in
+# containers mode the main processes of the containers of this stack's scope. Found by command line or
+# label, not the database, so down works even when PostgreSQL or the scaler does not.
 fleet_scaled_runner_pids() {
+  if [[ $(fleet_local_mode) == containers ]]; then
+    podman ps -q --filter "label=dev.fleet.managed-by=$(fleet_container_scope)" | xargs -r podman inspect -f '{{.State.Pid}}'
+    return 0
+  fi
   local cmdline pid port first=$((FLEET_LOCAL_BASE_PORT + 200)) last=$((FLEET_LOCAL_BASE_PORT + 299))
   for cmdline in /proc/[0-9]*/cmdline; do
     pid=${cmdline#/proc/}; pid=${pid%/cmdline}
@@ -157,14 +207,7 @@ fleet_scaled_runner_pids() {
 fleet_runner_port() { echo $((FLEET_LOCAL_BASE_PORT + 99 + $1)); }
 
 # PID of local runner $1, if that process still is that runner.
-fleet_runner_pid() {
-  local pidfile=$FLEET_LOCAL_RUN_DIR/pids/runner-$1.pid pid
-  [[ -f $pidfile ]] || return 1
-  pid=$(<"$pidfile")
-  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" \
-    | grep -q -- "fleet-runner.jar .*--port $(fleet_runner_port "$1")" || return 1
-  echo "$pid"
-}
+fleet_runner_pid() { _fleet_recorded_pid "runner-$1" "fleet-runner.jar .*--port $(fleet_runner_port "$1")"; }
 
 # Indexes of the runners that have a pid file (whatever FLEET_LOCAL_RUNNERS says now).
 fleet_recorded_runners() {
@@ -217,6 +260,54 @@ Install them:  sudo apt-get install -y --no-install-recommends nodejs npm   (Deb
   local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+}
+
+# Makes sure podman, buildah, debootstrap and runc are here (deploy/images/build needs them) and that
+# /etc/containers/containers.conf has what these VMs need. With --install, installs Debian's packages
+# when one is missing; otherwise says how.
+fleet_ensure_podman() {
+  local install=${1:-} tool missing=()
+  for tool in podman buildah debootstrap runc; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+  if (( ${#missing[@]} )); then
+    [[ $install == --install ]] || fleet_die "Missing ${missing[*]} (deploy/images/build needs them).
+Install them:  sudo apt-get install -y podman buildah debootstrap runc   (Debian/Ubuntu; or FLEET_INSTALL_PODMAN=1)"
+    fleet_say "Installing podman, buildah, debootstrap and runc from the distribution's packages ..."
+    # A fresh machine may have no package lists yet.
+    compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null || $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq podman buildah debootstrap runc >/dev/null \
+      || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq podman buildah debootstrap runc >/dev/null; } \
+      || fleet_die "apt-get could not install podman buildah debootstrap runc"
+  fi
+  # crun refuses the hybrid cgroup layout on these VMs; the VM may not let a container raise its limits.
+  _fleet_conf_ensure /etc/containers/containers.conf engine runtime '"runc"'
+  _fleet_conf_ensure /etc/containers/containers.conf containers default_ulimits '["nofile=20000:20000", "nproc=32768:32768"]'
+}
+
+# Sets key = value in [section] of TOML file $1 unless that key is already set there; keeps the rest.
+_fleet_conf_ensure() {
+  local file=$1 section=$2 key=$3 value=$4 sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo=sudo
+  local scan='/^[[:space:]]*\[/ { h = $0; sub(/#.*/, "", h); gsub(/[[:space:]]/, "", h); in_s = (h == "[" s "]") }'
+  if [[ -f $file ]] && awk -v s="$section" -v k="$key" "$scan"'
+      in_s && $0 ~ "^[[:space:]]*" k "[[:space:]]*=" { found = 1 }
+      END { exit !found }' "$file"; then
+    return 0
+  fi
+  fleet_say "Setting $key = $value in [$section] of $file"
+  local new
+  if [[ -f $file ]] && awk -v s="$section" "$scan"' in_s { found = 1 } END { exit !found }' "$file"; then
+    # Right below the section's first header, so it lands in that section whatever follows.
+    new=$(awk -v s="$section" -v line="$key = $value" "$scan"'
+      { print } in_s && !done && /^[[:space:]]*\[/ { print line; done = 1 }' "$file")
+  else
+    new=$(if [[ -f $file ]]; then cat "$file"; else echo "# Created by fleet_ensure_podman (deploy/local/lib.sh); edit freely."; fi
+      printf '\n[%s]\n%s = %s\n' "$section" "$key" "$value")
+  fi
+  $sudo mkdir -p "$(dirname "$file")"
+  printf '%s\n' "$new" | $sudo tee "$file" >/dev/null
 }
 
 # Writes a Prometheus config for this stack to $1: the five services (label service=<name>) every 5 s,

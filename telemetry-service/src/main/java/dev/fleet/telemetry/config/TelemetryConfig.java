@@ -40,6 +40,13 @@ public interface TelemetryConfig {
     @WithDefault("10000")
     int retentionBatch();
 
+    /**
+     * A {@code GET /samples/summary} window longer than this reads the per-minute rollups instead of
+     * the raw samples (at most {@code retention}, checked at start).
+     */
+    @WithDefault("1d")
+    Duration summaryFromRollupsAfter();
+
     /** How long per-minute rollups are kept (much longer than the raw samples). */
     @WithDefault("90d")
     Duration rollupRetention();

@@ -1,20 +1,22 @@
 package dev.fleet.telemetry.finding;
 
-/** What one evaluation found for one indicator and subject: how bad, its value and the level passed. */
+/**
+ * What one evaluation found for one indicator (kind {@code capacity}) or signature (kind
+ * {@code bottleneck}) and subject: how bad, its value and the level passed; {@code detail} says which
+ * indicators held (signatures) or how long (held capacity indicators), null when the value says it all.
+ */
 public record Finding(String kind, String name, String subject, String severity, double value, double threshold,
-        String remediation) {
+        String remediation, String detail) {
 
-    /** The severity {@code value} reaches on three ascending levels, or null below the first. */
-    static Level level(double value, double warning, double critical, double emergency) {
-        if (value >= emergency) {
-            return new Level("emergency", emergency);
-        }
-        if (value >= critical) {
-            return new Level("critical", critical);
-        }
-        return value >= warning ? new Level("warning", warning) : null;
-    }
+    static final String CAPACITY = "capacity";
+    static final String BOTTLENECK = "bottleneck";
 
-    record Level(String severity, double threshold) {
+    /** Worst first: emergency 3, critical 2, warning 1. */
+    int rank() {
+        return switch (severity) {
+            case "emergency" -> 3;
+            case "critical" -> 2;
+            default -> 1;
+        };
     }
 }

@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Tags;
 
 /**
  * {@code fleet_telemetry_finding_open{kind,name,subject,severity}}: 1 per open finding, rows replaced
- * after every evaluation (a resolved finding leaves the scrape). Subjects are features, whose names
- * are bounded labels already; and {@code fleet_telemetry_findings_open} counts them (0 when none).
+ * after every evaluation (a resolved finding leaves the scrape); {@code fleet_telemetry_findings_open}
+ * counts them (0 when none). Subjects are features, runners (endpoints), pools and queues: they grow
+ * with the fleet, not with traffic, and {@code findings.max-per-kind} caps how many one evaluation
+ * opens per kind, so the series stay bounded.
  */
 @Singleton
 public class FindingMetrics {

@@ -6,7 +6,7 @@ import jakarta.ws.rs.QueryParam;
 
 import io.smallrye.mutiny.Uni;
 
-/** {@code GET /findings?state=open|resolved&limit=}: what the evaluator found, newest first. */
+/** {@code GET /findings?state=open|resolved&kind=capacity|bottleneck&limit=}: what the evaluator found, newest first. */
 @Path("/findings")
 public class FindingResource {
 
@@ -17,7 +17,8 @@ public class FindingResource {
     }
 
     @GET
-    public Uni<FindingList> listFindings(@QueryParam("state") String state, @QueryParam("limit") Integer limit) {
-        return findings.listFindings(state, limit).map(FindingList::new);
+    public Uni<FindingList> listFindings(@QueryParam("state") String state, @QueryParam("kind") String kind,
+            @QueryParam("limit") Integer limit) {
+        return findings.listFindings(state, kind, limit).map(FindingList::new);
     }
 }

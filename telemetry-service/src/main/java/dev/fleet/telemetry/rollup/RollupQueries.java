@@ -34,6 +34,15 @@ public class RollupQueries {
     private static final String LIST = """
             SELECT feature, source, minute, count, errors, p50_ms, p95_ms, p99_ms, max_ms FROM telemetry.rollups""";
 
+    // A long window's summary: per feature, counts summed and each percentile the count-weighted mean
+    // of the minutes' (an approximation: percentiles do not add up), max the largest; from the
+    // minute that holds $1.
+    private static final String SUMMARY = """
+            SELECT feature, sum(count)::bigint AS count, sum(errors)::bigint AS errors,
+                   sum(p50_ms * count) / sum(count) AS p50, sum(p95_ms * count) / sum(count) AS p95,
+                   sum(p99_ms * count) / sum(count) AS p99, max(max_ms) AS max
+            FROM telemetry.rollups WHERE minute >= date_trunc('minute', $1::timestamptz)""";
+
     private static final String DELETE_BEFORE = """
             DELETE FROM telemetry.rollups WHERE ctid IN (
                 SELECT ctid FROM telemetry.rollups WHERE minute < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""";
@@ -68,6 +77,26 @@ public class RollupQueries {
         sql.append(" ORDER BY minute, feature, source LIMIT $").append(args.size());
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args))
                 .map(rows -> rows.stream().map(RollupQueries::view).toList());
+    }
+
+    /** Per feature, the rollups of the minutes from the one holding {@code since}, by feature name. */
+    Uni<List<RollupSummary>> summarize(String feature, String source, Instant since) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(SUMMARY);
+        args.add(Timestamps.param(since));
+        if (feature != null) {
+            args.add(feature);
+            sql.append(" AND feature = $").append(args.size());
+        }
+        if (source != null) {
+            args.add(source);
+            sql.append(" AND source = $").append(args.size());
+        }
+        sql.append(" GROUP BY feature HAVING sum(count) > 0 ORDER BY feature");
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(args))
+                .map(rows -> rows.stream().map(r -> new RollupSummary(r.getString("feature"), r.getLong("count"),
+                        r.getLong("errors"), r.getDouble("p50"), r.getDouble("p95"), r.getDouble("p99"),
+                        r.getDouble("max"))).toList());
     }
 
     /** Deletes at most {@code batch} rollups of minutes before {@code cutoff}; @return how many. */

@@ -10,7 +10,7 @@ import jakarta.inject.Singleton;
 
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.telemetry.config.TelemetryConfig;
-import dev.fleet.telemetry.sample.InstantParam;
+import dev.fleet.telemetry.param.InstantParam;
 import io.smallrye.mutiny.Uni;
 
 /** Rolling samples up per feature, source and minute, and reading the rollups. */
@@ -54,6 +54,11 @@ public class RollupService {
         Instant from = InstantParam.parse("since", since);
         from = from == null ? to.minus(WINDOW_DEFAULT) : from;
         return queries.list(feature, source, from, to, size);
+    }
+
+    /** Per feature, what the rollups from {@code since}'s minute on say (long windows, past the samples' retention). */
+    public Uni<List<RollupSummary>> summarizeRollups(String feature, String source, Instant since) {
+        return queries.summarize(feature, source, since);
     }
 
     /** Deletes at most {@code batch} rollups older than {@code rollup-retention}; @return how many. */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.platform.time.Timestamps;
 import dev.fleet.telemetry.config.TelemetryConfig;
+import dev.fleet.telemetry.param.InstantParam;
 
 /**
  * A batch of samples, checked and defaulted, held as the parallel arrays that

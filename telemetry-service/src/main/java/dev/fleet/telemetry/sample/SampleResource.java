@@ -42,6 +42,6 @@ public class SampleResource {
     @Path("/summary")
     public Uni<SampleSummary> summarizeSamples(@QueryParam("source") String source,
             @QueryParam("feature") String feature, @QueryParam("since") String since) {
-        return samples.summarizeSamples(source, feature, since).map(SampleSummary::new);
+        return samples.summarizeSamples(source, feature, since);
     }
 }

@@ -10,10 +10,14 @@ import jakarta.inject.Singleton;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.telemetry.config.TelemetryConfig;
 import dev.fleet.telemetry.metrics.TelemetryMetrics;
+import dev.fleet.telemetry.param.InstantParam;
+import dev.fleet.telemetry.rollup.RollupService;
 import dev.fleet.telemetry.sampling.SourceMinuteCap;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /** Ingesting batches of samples (all or nothing), listing them, and summarizing them per feature. */
+@Startup // its configuration check stops a misconfigured service at start
 @Singleton
 public class SampleService {
 
@@ -25,10 +29,18 @@ public class SampleService {
     private final TelemetryConfig config;
     private final Clock clock;
     private final SourceMinuteCap cap;
+    private final RollupService rollups;
 
     SampleService(SampleQueries queries, TelemetryMetrics metrics, TelemetryConfig config, Clock clock,
-            SourceMinuteCap cap) {
+            SourceMinuteCap cap, RollupService rollups) {
         this.cap = cap;
+        this.rollups = rollups;
+        // a window between the retention and this length would read raw samples that are gone
+        if (config.summaryFromRollupsAfter().compareTo(config.retention()) > 0) {
+            throw new IllegalArgumentException("fleet.telemetry.summary-from-rollups-after ("
+                    + config.summaryFromRollupsAfter() + ") is at most fleet.telemetry.retention (" + config.retention()
+                    + ")");
+        }
         this.queries = queries;
         this.metrics = metrics;
         this.config = config;
@@ -72,12 +84,22 @@ public class SampleService {
         return queries.list(new SampleFilter(source, feature, InstantParam.parse("since", since)), size);
     }
 
-    /** Count, errors and duration percentiles per feature since {@code since} (default: the last 15 minutes). */
-    public Uni<List<FeatureSummary>> summarizeSamples(String source, String feature, String since) {
+    /**
+     * Count, errors and duration percentiles per feature since {@code since} (default: the last 15
+     * minutes): from the raw samples, or from the rollups when the window is longer than
+     * {@code summary-from-rollups-after} (raw samples that old may be gone, and are many).
+     */
+    public Uni<SampleSummary> summarizeSamples(String source, String feature, String since) {
+        Instant now = clock.instant();
         Instant from = InstantParam.parse("since", since);
         if (from == null) {
-            from = clock.instant().minus(SUMMARY_WINDOW_DEFAULT);
+            from = now.minus(SUMMARY_WINDOW_DEFAULT);
         }
-        return queries.summarize(new SampleFilter(source, feature, from));
+        if (Duration.between(from, now).compareTo(config.summaryFromRollupsAfter()) > 0) {
+            return rollups.summarizeRollups(feature, source, from).map(lines -> new SampleSummary("rollups",
+                    lines.stream().map(r -> new FeatureSummary(r.feature(), r.count(), r.errors(), r.p50Ms(),
+                            r.p95Ms(), r.p99Ms(), r.maxMs())).toList()));
+        }
+        return queries.summarize(new SampleFilter(source, feature, from)).map(lines -> new SampleSummary("samples", lines));
     }
 }

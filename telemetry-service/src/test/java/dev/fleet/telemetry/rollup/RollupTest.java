@@ -64,6 +64,41 @@ class RollupTest {
     }
 
     @Test
+    void aSummaryWindowLongerThanSummaryFromRollupsAfterIsReadFromTheRollups() {
+        String feature = fresh("job.long");
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(1, ChronoUnit.MINUTES);
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (int ms = 1; ms <= 10; ms++) {
+            Map<String, Object> s = sample("runner-a", feature, ms, minute.plusSeconds(ms));
+            if (ms == 10) {
+                s.put("outcome", "error");
+            }
+            samples.add(s);
+        }
+        // a minute that is not closed yet (within the allowed clock skew): raw samples only, never rolled here
+        for (int i = 0; i < 5; i++) {
+            samples.add(sample("runner-a", feature, 1000, Instant.now().plus(3, ChronoUnit.MINUTES)));
+        }
+        ingest(samples);
+        roller.runOnce().await().indefinitely();
+
+        var longWindow = as(CLIENT).when().get("/samples/summary?feature=" + feature + "&since="
+                + Instant.now().minus(2, ChronoUnit.DAYS)).then().statusCode(200).extract().jsonPath();
+        assertThat(longWindow.getString("basis")).isEqualTo("rollups");
+        assertThat(longWindow.getList("features")).hasSize(1);
+        assertThat(longWindow.getLong("features[0].count")).isEqualTo(10);
+        assertThat(longWindow.getLong("features[0].errors")).isEqualTo(1);
+        assertThat(longWindow.getDouble("features[0].maxMs")).isEqualTo(10.0);
+        assertThat(longWindow.getDouble("features[0].p50Ms")).isEqualTo(5.5, offset(1e-9));
+
+        var shortWindow = as(CLIENT).when().get("/samples/summary?feature=" + feature + "&since="
+                + Instant.now().minus(1, ChronoUnit.HOURS)).then().statusCode(200).extract().jsonPath();
+        assertThat(shortWindow.getString("basis")).isEqualTo("samples");
+        assertThat(shortWindow.getLong("features[0].count")).isEqualTo(15);
+        assertThat(shortWindow.getDouble("features[0].maxMs")).isEqualTo(1000.0);
+    }
+
+    @Test
     void aBadWindowOrLimitIsAProblem() {
         as(CLIENT).when().get("/rollups?since=yesterday").then().statusCode(422).contentType(PROBLEM)
                 .body("field", equalTo("since"));

@@ -1,4 +1,4 @@
-package dev.fleet.telemetry.sample;
+package dev.fleet.telemetry.param;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -191,8 +191,11 @@ fleet_scaled_ports() { echo "$((FLEET_LOCAL_BASE_PORT + 200))-$((FLEET_LOCAL_BAS
 # label, not the database, so down works even when PostgreSQL or the scaler does not.
 fleet_scaled_runner_pids() {
   if [[ $(fleet_local_mode) == containers ]]; then
-    podman ps -q --filter "label=dev.fleet.managed-by=$(fleet_container_scope)" | xargs -r podman inspect -f '{{.State.Pid}}'
-    return 0
+    # Fails (rather than answering "none") when podman cannot list them.
+    local ids
+    ids=$(podman ps -q --filter "label=dev.fleet.managed-by=$(fleet_container_scope)") || return 1
+    [[ -z $ids ]] || podman inspect -f '{{.State.Pid}}' $ids
+    return
   fi
   local cmdline pid port first=$((FLEET_LOCAL_BASE_PORT + 200)) last=$((FLEET_LOCAL_BASE_PORT + 299))
   for cmdline in /proc/[0-9]*/cmdline; do

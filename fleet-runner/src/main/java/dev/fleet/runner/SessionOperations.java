@@ -25,7 +25,8 @@ import dev.fleet.client.SessionEvent;
  * once. Operations of different sessions run side by side (a session has at most one open
  * operation, and one session's operations are run in the order they came): eight sessions
  * started together do not queue behind each other's round trips. The reference runner has no
- * browser or desktop to start, so each operation succeeds at once; it logs a system event to the session so the session's log shows who did what. A real
+ * browser or desktop to start, so each operation succeeds at once; then it logs a system event to the
+ * session, so the session's log shows who did what. A real
  * runner starts its process here, reports progress, and fails the operation when that fails.
  */
 final class SessionOperations implements AutoCloseable {
@@ -124,21 +125,28 @@ final class SessionOperations implements AutoCloseable {
     private boolean carryOut(Operation operation) {
         String session = operation.target();
         try {
-            sessions.appendEvents(runner, session, List.of(new SessionEvent("runner." + operation.kind(), "system",
-                    Map.of("runner", runner.id(), "operation", operation.id()))));
+            // The completion is what the user waits for (the session turns running); the log entry
+            // after it costs them no round trip.
             complete(operation.id(), Map.of("runner", runner.id()));
             switch (operation.kind()) {
                 case "start", "handover" -> liveSessions.add(session);
                 case "stop" -> liveSessions.remove(session);
                 default -> { }
             }
-            return true;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, operation.kind() + " of session " + session + " (operation "
                     + operation.id() + ") failed: " + e.getMessage());
             // An operation that ended meanwhile (409) is done with; anything else may be tried again.
             return e instanceof dev.fleet.client.FleetApiException api && api.status() == 409;
         }
+        try {
+            sessions.appendEvents(runner, session, List.of(new SessionEvent("runner." + operation.kind(), "system",
+                    Map.of("runner", runner.id(), "operation", operation.id()))));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not log " + operation.kind() + " to session " + session + ": "
+                    + e.getMessage());
+        }
+        return true;
     }
 
     private void complete(String operation, Object result) {

@@ -2,43 +2,24 @@ package dev.fleet.telemetry;
 
 import java.util.Map;
 
+import dev.fleet.platform.process.QueueAndSessionServices;
 import dev.fleet.platform.process.ServiceProcess;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * The real queue-service and session-service (their packaged jars, as processes with the test
- * profile) whose figures the findings read. Tests reach them by URL, and may stop one and start it
- * again (same port) to see what an outage does.
+ * The real queue-service and session-service whose figures the findings read. Tests reach them by
+ * URL, and may stop one and start it again (same port) to see what an outage does.
  */
-public class FleetServicesResource implements QuarkusTestResourceLifecycleManager {
+public class FleetServicesResource extends QueueAndSessionServices {
 
     public static volatile ServiceProcess queue;
     public static volatile ServiceProcess session;
 
     @Override
-    public Map<String, String> start() {
-        try {
-            queue = ServiceProcess.ofModule("queue-service").start();
-            session = ServiceProcess.ofModule("session-service").start();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not start queue-service and session-service", e);
-        }
+    protected Map<String, String> config(ServiceProcess queue, ServiceProcess session) {
+        FleetServicesResource.queue = queue;
+        FleetServicesResource.session = session;
         // the token is left to its default: the first of fleet.auth.admin-tokens
         return Map.of("fleet.telemetry.inputs.queue-url", queue.url(), "fleet.telemetry.inputs.session-url",
                 session.url());
-    }
-
-    @Override
-    public void stop() {
-        try {
-            if (session != null) {
-                session.close();
-            }
-            if (queue != null) {
-                queue.close();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

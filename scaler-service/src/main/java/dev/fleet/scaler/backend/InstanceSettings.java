@@ -92,4 +92,13 @@ public final class InstanceSettings {
     public static boolean blank(String value) {
         return value == null || value.isBlank();
     }
+
+    /** The name a 422 gives a pool's backend setting: {@code backend.settings.<key>}. */
+    public static String field(String key) {
+        return "backend.settings." + key;
+    }
+
+    public static InvalidPolicyException invalid(String key, String problem) {
+        return new InvalidPolicyException(field(key), problem);
+    }
 }

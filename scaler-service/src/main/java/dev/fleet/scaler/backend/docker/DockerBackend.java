@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -37,6 +36,7 @@ import dev.fleet.scaler.backend.BackendStatus;
 import dev.fleet.scaler.backend.BackendTarget;
 import dev.fleet.scaler.backend.HealthProbe;
 import dev.fleet.scaler.backend.InstanceSettings;
+import dev.fleet.scaler.backend.PoolLocks;
 import dev.fleet.scaler.backend.PortRange;
 import dev.fleet.scaler.backend.ScalingBackend;
 import dev.fleet.scaler.input.FleetReads;
@@ -85,7 +85,7 @@ public class DockerBackend implements ScalingBackend {
     private final HealthProbe health;
     private final ObjectMapper json;
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> poolLocks = new ConcurrentHashMap<>();
+    private final PoolLocks locks = new PoolLocks();
     private final Object allocationLock = new Object();
 
     DockerBackend(DockerBackendConfig config, FleetReads fleet, ObjectMapper json) {
@@ -137,7 +137,7 @@ public class DockerBackend implements ScalingBackend {
             return; // daemon not reachable now: a start reports it
         }
         if (answer.status() == 404) {
-            throw new InvalidPolicyException(DockerSettings.field(DockerSettings.IMAGE), "no image '" + parsed.image()
+            throw InstanceSettings.invalid(DockerSettings.IMAGE, "no image '" + parsed.image()
                     + "' at " + api.host() + ": build it (deploy/images/build) or pull it first");
         }
     }
@@ -153,9 +153,7 @@ public class DockerBackend implements ScalingBackend {
             throw new IllegalArgumentException("instances must not be negative, was " + instances);
         }
         DockerSettings settings = settings(target);
-        ReentrantLock lock = poolLocks.computeIfAbsent(target.pool(), p -> new ReentrantLock());
-        lock.lock();
-        try {
+        return locks.withPool(target.pool(), () -> {
             desired.put(target.pool(), instances);
             List<RunnerContainer> live = reconcile(target.pool());
             if (live.size() < instances) {
@@ -164,25 +162,19 @@ public class DockerBackend implements ScalingBackend {
                 stopIdle(target, settings, live, live.size() - instances);
             }
             return status(target, settings);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Starts as many fresh containers as run now, then stops every old one (see the class comment). */
     @Override
     public BackendStatus replaceAll(BackendTarget target) {
         DockerSettings settings = settings(target);
-        ReentrantLock lock = poolLocks.computeIfAbsent(target.pool(), p -> new ReentrantLock());
-        lock.lock();
-        try {
+        return locks.withPool(target.pool(), () -> {
             List<RunnerContainer> old = reconcile(target.pool());
             start(target, settings, old.size());
             stop(old, settings.grace());
             return status(target, settings);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The pool's running containers, oldest first, after removing those that are not running. */

@@ -1,5 +1,9 @@
 package dev.fleet.scaler.backend.docker;
 
+import static dev.fleet.scaler.backend.InstanceSettings.blank;
+import static dev.fleet.scaler.backend.InstanceSettings.field;
+import static dev.fleet.scaler.backend.InstanceSettings.invalid;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -166,15 +170,4 @@ public record DockerSettings(String image, List<String> command, Map<String, Str
         throw invalid(MEMORY, "must be a size of at least 6m, like 512m or 2g; was '" + text + "'");
     }
 
-    static String field(String key) {
-        return "backend.settings." + key;
-    }
-
-    private static InvalidPolicyException invalid(String key, String problem) {
-        return new InvalidPolicyException(field(key), problem);
-    }
-
-    private static boolean blank(String value) {
-        return InstanceSettings.blank(value);
-    }
 }

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.event.Observes;
@@ -33,6 +32,7 @@ import dev.fleet.scaler.backend.BackendException;
 import dev.fleet.scaler.backend.BackendStatus;
 import dev.fleet.scaler.backend.BackendTarget;
 import dev.fleet.scaler.backend.HealthProbe;
+import dev.fleet.scaler.backend.PoolLocks;
 import dev.fleet.scaler.backend.PortRange;
 import dev.fleet.scaler.backend.ScalingBackend;
 import dev.fleet.scaler.policy.InvalidPolicyException;
@@ -92,7 +92,7 @@ public class ProcessBackend implements ScalingBackend {
     private final Path logDir;
     private final HealthProbe health;
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> poolLocks = new ConcurrentHashMap<>();
+    private final PoolLocks locks = new PoolLocks();
     private final Object portLock = new Object();
 
     ProcessBackend(Pool db, ProcessBackendConfig config) {
@@ -138,9 +138,7 @@ public class ProcessBackend implements ScalingBackend {
             throw new IllegalArgumentException("instances must not be negative, was " + instances);
         }
         ProcessSettings settings = settings(target);
-        ReentrantLock lock = poolLocks.computeIfAbsent(target.pool(), p -> new ReentrantLock());
-        lock.lock();
-        try {
+        return locks.withPool(target.pool(), () -> {
             desired.put(target.pool(), instances);
             List<TrackedProcess> live = reconcile(target.pool()).adopted();
             if (live.size() < instances) {
@@ -149,25 +147,19 @@ public class ProcessBackend implements ScalingBackend {
                 stop(live.subList(instances, live.size()), settings.grace());
             }
             return status(target, settings);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Starts as many fresh processes as run now, then stops the old ones gracefully (see the class comment). */
     @Override
     public BackendStatus replaceAll(BackendTarget target) {
         ProcessSettings settings = settings(target);
-        ReentrantLock lock = poolLocks.computeIfAbsent(target.pool(), p -> new ReentrantLock());
-        lock.lock();
-        try {
+        return locks.withPool(target.pool(), () -> {
             List<TrackedProcess> old = reconcile(target.pool()).adopted();
             start(target, settings, old.size());
             stop(old, settings.grace());
             return status(target, settings);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**

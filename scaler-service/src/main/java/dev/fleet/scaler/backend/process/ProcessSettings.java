@@ -1,5 +1,9 @@
 package dev.fleet.scaler.backend.process;
 
+import static dev.fleet.scaler.backend.InstanceSettings.blank;
+import static dev.fleet.scaler.backend.InstanceSettings.field;
+import static dev.fleet.scaler.backend.InstanceSettings.invalid;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -119,15 +123,4 @@ public record ProcessSettings(List<String> command, PortRange ports, Duration gr
         return InstanceSettings.argv(command, pool, queue, port, index);
     }
 
-    static String field(String key) {
-        return "backend.settings." + key;
-    }
-
-    private static InvalidPolicyException invalid(String key, String problem) {
-        return new InvalidPolicyException(field(key), problem);
-    }
-
-    private static boolean blank(String value) {
-        return InstanceSettings.blank(value);
-    }
 }

@@ -89,8 +89,18 @@ code=$(curl -s -o "$OUT/scaler-docker-pool.json" -w '%{http_code}' -X PUT -H "Au
 [[ $code == 20[01] ]] || die "PUT /pools/$POOL answered $code: $(cat "$OUT/scaler-docker-pool.json")"
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
-running() { curl -fs --unix-socket "$SOCKET" -G --data-urlencode "filters={\"label\":[\"dev.fleet.managed-by=$SCOPE\"]}" \
-  http://d/v1.41/containers/json | jq -e 'length > 0' >/dev/null; }
+# Whether a runner container of the pool runs; a failed listing is asked again, never read as "none".
+running() {
+  local listed
+  until listed=$(curl -fs --max-time 5 --unix-socket "$SOCKET" -G \
+      --data-urlencode "filters={\"label\":[\"dev.fleet.managed-by=$SCOPE\"]}" http://d/v1.41/containers/json); do
+    sleep 0.05
+  done
+  jq -e 'length > 0' >/dev/null <<<"$listed"
+}
+# The scaler's record of the pool: no instance, and no backend call still running.
+scaled_in() { curl -fs -H "Authorization: Bearer $ADMIN" "$SCALER_URL/pools/$POOL/events?limit=1" \
+  | jq -e '.events[0].kind == "scale-in" and .events[0].outcome == "ok"' >/dev/null; }
 registered() { curl -fs -H "Authorization: Bearer $CLIENT" "$SESSION_URL/runners?pool=$POOL" \
   | jq -e '[.runners[] | select(.health != "gone")] | length > 0' >/dev/null; }
 succeeded() { curl -fs -H "Authorization: Bearer $CLIENT" "$QUEUE_URL/jobs/$1" | jq -e '.state == "succeeded"' >/dev/null; }
@@ -98,7 +108,10 @@ succeeded() { curl -fs -H "Authorization: Bearer $CLIENT" "$QUEUE_URL/jobs/$1" |
 declare -a t_run t_reg t_job
 for (( round = 1; round <= WARMUP + N; round++ )); do
   deadline=$(( $(date +%s) + 60 ))
-  while running; do (( $(date +%s) < deadline )) || die "the previous round's container is still there after 60 s"; sleep 0.2; done
+  while (( round > 1 )) && { running || ! scaled_in; }; do
+    (( $(date +%s) < deadline )) || die "the previous round's container is still there after 60 s"
+    sleep 0.2
+  done
   start_ms=$(now_ms)
   id=$(curl -fsS -H "Authorization: Bearer $CLIENT" -H 'Content-Type: application/json' \
     -d '{"kind":"sleep","payload":{"ms":10}}' "$QUEUE_URL/queues/$POOL/jobs" | jq -r .id)

@@ -191,11 +191,16 @@ fleet_scaled_ports() { echo "$((FLEET_LOCAL_BASE_PORT + 200))-$((FLEET_LOCAL_BAS
 # label, not the database, so down works even when PostgreSQL or the scaler does not.
 fleet_scaled_runner_pids() {
   if [[ $(fleet_local_mode) == containers ]]; then
-    # Fails (rather than answering "none") when podman cannot list them.
-    local ids
-    ids=$(podman ps -q --filter "label=dev.fleet.managed-by=$(fleet_container_scope)") || return 1
-    [[ -z $ids ]] || podman inspect -f '{{.State.Pid}}' $ids
-    return
+    # Every container of the scope, not only "running" ones: one being stopped (its runner draining)
+    # is not listed as running, yet its process lives until it exits (PID 0 then). Fails (rather
+    # than answering "none") when podman cannot tell.
+    local ids pids
+    ids=$(podman ps -aq --filter "label=dev.fleet.managed-by=$(fleet_container_scope)") || return 1
+    [[ -n $ids ]] || return 0
+    # shellcheck disable=SC2086 # one id a word
+    pids=$(podman inspect -f '{{.State.Pid}}' $ids) || return 1
+    grep -v '^0$' <<<"$pids" || true
+    return 0
   fi
   local cmdline pid port first=$((FLEET_LOCAL_BASE_PORT + 200)) last=$((FLEET_LOCAL_BASE_PORT + 299))
   for cmdline in /proc/[0-9]*/cmdline; do

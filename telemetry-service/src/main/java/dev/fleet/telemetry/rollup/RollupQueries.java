@@ -65,14 +65,7 @@ public class RollupQueries {
         StringBuilder sql = new StringBuilder(LIST).append(" WHERE minute >= $1 AND minute < $2");
         args.add(Timestamps.param(since));
         args.add(Timestamps.param(until));
-        if (feature != null) {
-            args.add(feature);
-            sql.append(" AND feature = $").append(args.size());
-        }
-        if (source != null) {
-            args.add(source);
-            sql.append(" AND source = $").append(args.size());
-        }
+        matching(sql, args, feature, source);
         args.add(limit);
         sql.append(" ORDER BY minute, feature, source LIMIT $").append(args.size());
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args))
@@ -84,14 +77,7 @@ public class RollupQueries {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(SUMMARY);
         args.add(Timestamps.param(since));
-        if (feature != null) {
-            args.add(feature);
-            sql.append(" AND feature = $").append(args.size());
-        }
-        if (source != null) {
-            args.add(source);
-            sql.append(" AND source = $").append(args.size());
-        }
+        matching(sql, args, feature, source);
         sql.append(" GROUP BY feature HAVING sum(count) > 0 ORDER BY feature");
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args))
                 .map(rows -> rows.stream().map(r -> new RollupSummary(r.getString("feature"), r.getLong("count"),
@@ -109,5 +95,17 @@ public class RollupQueries {
         return new RollupView(row.getString("feature"), row.getString("source"), Timestamps.column(row, "minute"),
                 row.getLong("count"), row.getLong("errors"), row.getDouble("p50_ms"), row.getDouble("p95_ms"),
                 row.getDouble("p99_ms"), row.getDouble("max_ms"));
+    }
+
+    /** Adds the optional feature and source conditions (null: any) as the next parameters. */
+    private static void matching(StringBuilder sql, List<Object> args, String feature, String source) {
+        if (feature != null) {
+            args.add(feature);
+            sql.append(" AND feature = $").append(args.size());
+        }
+        if (source != null) {
+            args.add(source);
+            sql.append(" AND source = $").append(args.size());
+        }
     }
 }

@@ -15,7 +15,8 @@
 #
 # Environment: JAVA_HOME, CB_BASE_PORT [48480] (queue +1, session +2, runner +10), FLEET_BENCH_DB
 # [fleet_bench_channel, recreated each run], FLEET_DB_HOST/PORT, CB_BUILD=1 to build first
-# (default: only when a jar is missing), CB_BUILD_WAIT_S [300].
+# (default: only when a jar is missing), CB_BUILD_WAIT_S [300], CB_WARMUP_SESSIONS [40] and CB_WARMUP_JOBS [400]
+# (discarded rounds before measuring, channel on; off warms with 2 sessions).
 # Needs: PostgreSQL (deploy/local/lib.sh creates role and database), curl. Every process it starts
 # is stopped by PID on exit; every phase is bounded by count and by a deadline.
 set -eEuo pipefail
@@ -39,6 +40,11 @@ OFF_CONCURRENT=${CB_OFF_CONCURRENT:-$(q 16 8)}
 JOBS_SERIAL=${CB_JOBS_SERIAL:-$(q 200 50)}
 JOBS_CONCURRENT=${CB_JOBS_CONCURRENT:-$(q 400 80)}
 POLL_MS=${CB_POLL_MS:-50}
+# Discarded rounds before each measured phase warm the JITs of the services, the runner and the
+# driver, so that what is measured is the steady state a long-lived fleet runs in. With the channel
+# off each session waits for a heartbeat (~5 s), so that mode warms with 2.
+WARMUP_SESSIONS=${CB_WARMUP_SESSIONS:-$(q 40 5)}
+WARMUP_JOBS=${CB_WARMUP_JOBS:-$(q 400 50)}
 BUILD_WAIT_S=${CB_BUILD_WAIT_S:-300}
 READY_TIMEOUT_S=90
 BENCH_OTHERS='bench/channel/run\.sh --never'
@@ -84,9 +90,10 @@ await_ready "$CB_SESSION_URL" session-service
 # run_mode on|off: one reference runner with the channel on or off, both phases against it.
 declare -A res
 run_mode() {
-  local mode=$1 pool=bench-$1 channel serial concurrent wait
+  local mode=$1 pool=bench-$1 channel serial concurrent wait warm_sessions
   if [[ $mode == on ]]; then channel=$CB_SESSION_URL; serial=$SERIAL; concurrent=$CONCURRENT; wait=long
-  else channel=none; serial=$OFF_SERIAL; concurrent=$OFF_CONCURRENT; wait=poll; fi
+    warm_sessions=$WARMUP_SESSIONS
+  else channel=none; serial=$OFF_SERIAL; concurrent=$OFF_CONCURRENT; wait=poll; warm_sessions=2; fi
   say "channel $mode: starting the reference runner (pool and queue $pool)"
   "$JAVA" -XX:+UseSerialGC -Xmx256m -jar "$ROOT/fleet-runner/target/fleet-runner.jar" --pool "$pool" --queue "$pool" \
     --concurrency 4 --max-sessions 1000 --port $((BASE + 10)) --queue-url "$CB_QUEUE_URL" --session-url "$CB_SESSION_URL" \
@@ -103,11 +110,11 @@ run_mode() {
   wait_for_quiet
   say "  sessions: $serial one at a time, $concurrent with 8 in flight"
   res[s$mode]=$(timeout 600 "$JAVA" "$HERE/ChannelBench.java" sessions pool="$pool" serial="$serial" \
-    concurrent="$concurrent" concurrency=8 warmup=2 timeout=500 | grep '^RESULT')
+    concurrent="$concurrent" concurrency=8 warmup="$warm_sessions" timeout=500 | grep '^RESULT')
   say "  ${res[s$mode]}"
   say "  jobs: $JOBS_SERIAL one at a time, $JOBS_CONCURRENT with 8 in flight (producer: $wait)"
   res[j$mode]=$(timeout 600 "$JAVA" "$HERE/ChannelBench.java" jobs queue="$pool" serial="$JOBS_SERIAL" \
-    concurrent="$JOBS_CONCURRENT" concurrency=8 warmup=20 wait="$wait" pollMs="$POLL_MS" timeout=500 | grep '^RESULT')
+    concurrent="$JOBS_CONCURRENT" concurrency=8 warmup="$WARMUP_JOBS" wait="$wait" pollMs="$POLL_MS" timeout=500 | grep '^RESULT')
   say "  ${res[j$mode]}"
   stop_pid "$runner_pid" runner
   runner_pid=""

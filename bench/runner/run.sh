@@ -16,9 +16,13 @@
 #
 # Usage: flock /work/.bench.lock bench/runner/run.sh      (about 3 minutes on the 2-core machine)
 # Environment [defaults]: FLEET_DB_PORT [5432] RB_N [50000] RB_SLEEP_N [10000] RB_RUNNERS [2]
+#   RB_WARMUP [10000] jobs of a discarded round before each measured one (a fifth of it for sleep jobs), on the
+#   same workers, so that JIT warm-up is not measured (0: none)
 #   RB_CONCURRENCY [12] RB_GW_LOCAL_QUEUE [200] RB_BASE_PORT [18380] RB_DB [fleet_bench_runner]
 #   RB_BUILD_WAIT_S [60] how long to wait for a Maven build beside it to end (then: measured anyway, marked skewed)
 #   RB_BUILD=1 build the services and the runner first (default: only when missing)
+#   RB_CASES [all] a comma list of fleet-noop, fleet-ahead, fleet-sleep, graphile (e.g. while profiling)
+#   RB_RUNNER_JAVA_OPTS, RB_QUEUE_JAVA_OPTS  extra JVM options (e.g. -XX:StartFlightRecording=...)
 # Needs: node ≥ 18 and npm (graphile-worker@0.17.3 is installed into bench/.out/graphile), psql, curl,
 # a PostgreSQL superuser over TCP or as the postgres OS user (to recreate RB_DB).
 set -euo pipefail
@@ -30,6 +34,7 @@ GW_DIR=$ROOT/bench/.out/graphile
 RESULTS=$OUT/results.md
 N=${RB_N:-50000}
 SLEEP_N=${RB_SLEEP_N:-10000}
+WARMUP=${RB_WARMUP:-10000}
 RUNNERS=${RB_RUNNERS:-2}
 CONC=${RB_CONCURRENCY:-12}
 GW_LOCAL_QUEUE=${RB_GW_LOCAL_QUEUE:-200}
@@ -78,12 +83,12 @@ extra_pids=()
 bench_on_exit() { local p; for p in "${extra_pids[@]}" "${pids[@]}"; do stop_pid "$p" process; done; }
 start_service() { # name port
   FLEET_DB_NAME=$DB FLEET_AUTH_ADMIN_TOKENS=$ADMIN FLEET_AUTH_RUNNER_TOKENS=$RUNNER FLEET_AUTH_CLIENT_TOKENS=$CLIENT \
-    "$JAVA" -Xmx512m -XX:+UseSerialGC -Dquarkus.http.port="$2" -Dquarkus.http.host=127.0.0.1 \
+    "$JAVA" -Xmx512m -XX:+UseSerialGC ${3:-} -Dquarkus.http.port="$2" -Dquarkus.http.host=127.0.0.1 \
     -jar "$OUT/apps/$1/quarkus-run.jar" >"$OUT/$1.log" 2>&1 </dev/null &
   pids+=($!)
   await_up "http://127.0.0.1:$2" "$1" "$!" "$OUT/$1.log"
 }
-start_service queue-service $BASE;     QUEUE_PID=${pids[-1]}
+start_service queue-service $BASE "${RB_QUEUE_JAVA_OPTS:-}";     QUEUE_PID=${pids[-1]}
 start_service session-service $((BASE + 1)); SESSION_PID=${pids[-1]}
 start_service telemetry-service $((BASE + 2)); TELEMETRY_PID=${pids[-1]}
 QURL=http://127.0.0.1:$BASE
@@ -93,7 +98,7 @@ start_runners() { # queue extra-args...
   local q=$1 i; shift
   runner_pids=()
   for ((i = 0; i < RUNNERS; i++)); do
-    "$JAVA" -Xmx256m -XX:+UseSerialGC -jar "$OUT/apps/fleet-runner/fleet-runner.jar" --pool "$q" --queue "$q" \
+    "$JAVA" -Xmx256m -XX:+UseSerialGC ${RB_RUNNER_JAVA_OPTS:-} -jar "$OUT/apps/fleet-runner/fleet-runner.jar" --pool "$q" --queue "$q" \
       --concurrency "$CONC" --port 0 --queue-url "$QURL" --session-url "http://127.0.0.1:$((BASE + 1))" \
       --telemetry-url "http://127.0.0.1:$((BASE + 2))" --token "$RUNNER" --grace 10s "$@" \
       >"$OUT/runner-$q-$i.log" 2>&1 </dev/null &
@@ -120,11 +125,15 @@ driver() { # case, env...
 : >"$OUT/raw.txt"
 results=()
 
+warmup_n() { if [[ $1 == sleep ]]; then echo $((WARMUP / 5)); else echo "$WARMUP"; fi; }
 fleet_case() { # label queue kind n runner-args...
   local label=$1 q=$2 kind=$3 n=$4; shift 4
   wait_for_quiet
   start_runners "$q" "$@"
   local line
+  if ((WARMUP > 0)); then # a discarded round first: what is measured is the runners' steady state, not their JIT
+    driver fleet-drain RB_QUEUE="$q" RB_KIND="$kind" RB_N="$(warmup_n "$kind")" >/dev/null
+  fi
   line=$(driver fleet-drain RB_QUEUE="$q" RB_KIND="$kind" RB_N="$n" \
     RB_PIDS="$(runner_pid_list)queue=$QUEUE_PID,session=$SESSION_PID,telemetry=$TELEMETRY_PID")
   say "  $label: $line"
@@ -149,6 +158,9 @@ graphile_case() { # label mode kind n
   for ((i = 0; i < 300; i++)); do grep -q READY "$log" && break; kill -0 $gw || die "graphile worker died: $(tail "$log")"; sleep 0.1; done
   sleep 1
   local line
+  if ((WARMUP > 0)); then
+    driver graphile-drain RB_KIND="$3" RB_N="$(warmup_n "$3")" >/dev/null
+  fi
   line=$(driver graphile-drain RB_KIND="$3" RB_N="$4" RB_PIDS="node=$gw")
   say "  $1: $line"
   mark_if_busy "$1"
@@ -157,13 +169,17 @@ graphile_case() { # label mode kind n
 }
 
 say "cases: $N no-op jobs, $SLEEP_N sleep-10ms jobs; $RUNNERS runners x $CONC slots; Graphile concurrency $((RUNNERS * CONC))"
-fleet_case "fleet noop" noop1 noop "$N"
-fleet_case "fleet noop, --claim-ahead 100" noop2 noop "$N" --claim-ahead 100
-fleet_case "fleet sleep 10 ms" sleep1 sleep "$SLEEP_N"
-graphile_case "graphile noop, defaults" defaults noop "$N"
-graphile_case "graphile noop, batched" batched noop "$N"
-graphile_case "graphile sleep 10 ms, defaults" defaults sleep "$SLEEP_N"
-graphile_case "graphile sleep 10 ms, batched" batched sleep "$SLEEP_N"
+CASES=,${RB_CASES:-fleet-noop,fleet-ahead,fleet-sleep,graphile},
+wanted() { [[ $CASES == *",$1,"* ]]; }
+if wanted fleet-noop; then fleet_case "fleet noop" noop1 noop "$N"; fi
+if wanted fleet-ahead; then fleet_case "fleet noop, --claim-ahead 100" noop2 noop "$N" --claim-ahead 100; fi
+if wanted fleet-sleep; then fleet_case "fleet sleep 10 ms" sleep1 sleep "$SLEEP_N"; fi
+if wanted graphile; then
+  graphile_case "graphile noop, defaults" defaults noop "$N"
+  graphile_case "graphile noop, batched" batched noop "$N"
+  graphile_case "graphile sleep 10 ms, defaults" defaults sleep "$SLEEP_N"
+  graphile_case "graphile sleep 10 ms, batched" batched sleep "$SLEEP_N"
+fi
 
 # ---- table ---------------------------------------------------------------------------------------
 slots=$((RUNNERS * CONC))

@@ -47,17 +47,28 @@ public final class FleetClient implements AutoCloseable {
         return results;
     }
 
+    /** Default samples kept per feature and second by a reporter ({@link #telemetry}). */
+    public static final int TELEMETRY_MAX_PER_SECOND_DEFAULT = 200;
+
     /**
      * A reporter sending samples under {@code source} (e.g. the runner id) every {@code flushEvery},
-     * at most {@code maxBatch} per request, holding at most {@code maxBuffered} in memory.
+     * at most {@code maxBatch} per request, holding at most {@code maxBuffered} in memory, keeping
+     * at most {@link #TELEMETRY_MAX_PER_SECOND_DEFAULT} samples per feature and second.
      */
     public TelemetryReporter telemetry(String source, Duration flushEvery, int maxBatch, int maxBuffered) {
+        return telemetry(source, flushEvery, maxBatch, maxBuffered, TELEMETRY_MAX_PER_SECOND_DEFAULT);
+    }
+
+    /** As {@link #telemetry(String, Duration, int, int)}, keeping at most {@code maxPerSecond} (0: all) per feature and second. */
+    public TelemetryReporter telemetry(String source, Duration flushEvery, int maxBatch, int maxBuffered,
+            int maxPerSecond) {
         if (config.telemetryUrl() == null) {
             throw new IllegalStateException("no telemetry URL configured");
         }
         // One try per flush: a batch that fails waits in the buffer for the next one.
         RetryPolicy once = config.retry().withGiveUpAfter(Duration.ZERO);
-        return new TelemetryReporter(transport, config.telemetryUrl(), once, source, flushEvery, maxBatch, maxBuffered);
+        return new TelemetryReporter(transport, config.telemetryUrl(), once, source, flushEvery, maxBatch, maxBuffered,
+                maxPerSecond);
     }
 
     /** Ends retries in progress (they throw {@link java.util.concurrent.CancellationException}). */

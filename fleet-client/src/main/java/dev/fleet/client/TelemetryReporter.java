@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffer is bounded: telemetry is sampled data, so when telemetry-service is away long enough
  * to fill it, new samples are dropped and counted rather than growing the heap. Samples are first
  * sampled by the service's rules ({@code GET /sampling}, read at start and every
- * {@link #RULES_REFRESH}); a sample sent at a rate below 1 carries it as {@code attributes.sampleRate}.
+ * {@link #RULES_REFRESH}), then thinned to at most {@code maxPerSecond} per feature
+ * ({@link SampleBudget}); a sample sent at a rate below 1 carries it as {@code attributes.sampleRate}.
  */
 public final class TelemetryReporter implements AutoCloseable {
 
@@ -39,11 +40,13 @@ public final class TelemetryReporter implements AutoCloseable {
     private final BlockingQueue<TelemetrySample> buffer;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private final SampleBudget budget;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fleet-telemetry").daemon().factory());
 
     TelemetryReporter(Transport transport, URI base, RetryPolicy retry, String source, Duration flushEvery, int maxBatch,
-            int maxBuffered) {
+            int maxBuffered, int maxPerSecond) {
+        this.budget = new SampleBudget(maxPerSecond);
         this.transport = transport;
         this.samples = base.resolve("/samples");
         this.sampling = base.resolve("/sampling");
@@ -80,6 +83,9 @@ public final class TelemetryReporter implements AutoCloseable {
     public void record(String feature, Duration took, boolean ok, Map<String, Object> attributes) {
         Object capability = attributes == null ? null : attributes.get("capability");
         double rate = rules.rateFor(feature, capability == null ? null : capability.toString());
+        if (rate > 0) {
+            rate *= budget.keepRate(feature);
+        }
         if (rate < 1) {
             if (ThreadLocalRandom.current().nextDouble() >= rate) {
                 sampledOut.incrementAndGet();
@@ -124,7 +130,7 @@ public final class TelemetryReporter implements AutoCloseable {
         return sent.get();
     }
 
-    /** Samples not sent because the sampling rules left them out. */
+    /** Samples not sent because the sampling rules or the per-feature budget left them out. */
     public long sampledOut() {
         return sampledOut.get();
     }

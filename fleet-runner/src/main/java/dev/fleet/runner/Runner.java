@@ -70,7 +70,7 @@ public final class Runner implements AutoCloseable {
         identity = fleet.sessions().register(new RunnerRegistration(config.pool(), config.endpoint(port), null,
                 config.maxSessions(), null, config.labels(), VERSION), startup);
         if (config.telemetryUrl() != null) {
-            telemetry = fleet.telemetry(identity.id(), Duration.ofSeconds(2), 500, 10_000);
+            telemetry = fleet.telemetry(identity.id(), Duration.ofSeconds(2), 500, 10_000, config.telemetryMaxRate());
         }
         operations = new SessionOperations(fleet.sessions(), identity);
         if (!config.channelUrls().isEmpty()) {

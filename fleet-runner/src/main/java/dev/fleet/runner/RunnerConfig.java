@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public record RunnerConfig(String pool, String queue, int concurrency, int maxSessions, String bind, int port,
         String advertiseHost, int advertisePort, Map<String, String> labels, URI queueUrl, URI sessionUrl, URI telemetryUrl,
         String token, Duration grace, Duration claimWait, Duration startupTimeout, boolean allowCommands,
-        double httpSampleRate, List<URI> channelUrls, JobPath jobPath) {
+        double httpSampleRate, int telemetryMaxRate, List<URI> channelUrls, JobPath jobPath) {
 
     /**
      * How jobs are fetched and reported: {@code claimAhead} jobs claimed beyond the free slots,
@@ -59,6 +59,8 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
                     "enable the 'command' job handler (runs payload.argv: only where every producer is trusted)"),
             new Option("http-sample-rate", "FLEET_RUNNER_HTTP_SAMPLE_RATE", "0.01",
                     "share of HTTP requests timed into telemetry (0–1)"),
+            new Option("telemetry-max-rate", "FLEET_RUNNER_TELEMETRY_MAX_RATE", "200",
+                    "most samples kept per feature and second, the rest thinned with their sampleRate (0: keep all)"),
             new Option("channel-urls", "FLEET_RUNNER_CHANNEL_URLS", "",
                     "session-service replicas for the runner channel, comma-separated (default: the session URL;"
                             + " 'none': poll only)"));
@@ -130,7 +132,7 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
                 labels(v.get("labels")), url(v, "queue-url"), url(v, "session-url"),
                 v.get("telemetry-url").equals("none") ? null : url(v, "telemetry-url"), v.get("token"),
                 duration(v, "grace"), claimWait, duration(v, "startup-timeout"), bool(v, "allow-commands"), sampleRate,
-                channelUrls(v, url(v, "session-url")), jobPath);
+                number(v, "telemetry-max-rate", 0, 1_000_000), channelUrls(v, url(v, "session-url")), jobPath);
     }
 
     /** Where the runner channel connects: none, the session URL, or the listed replicas. */

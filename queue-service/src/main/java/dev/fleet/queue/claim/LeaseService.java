@@ -20,6 +20,7 @@ import dev.fleet.queue.config.QueueConfig;
 import dev.fleet.queue.job.JobState;
 import dev.fleet.queue.job.JobService;
 import dev.fleet.queue.metrics.QueueMetrics;
+import dev.fleet.queue.notify.JobFinishedListener;
 import dev.fleet.queue.notify.QueuePublisher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,9 +43,12 @@ public class LeaseService {
     private final QueuePublisher publisher;
     private final QueueMetrics metrics;
     private final QueueConfig config;
+    private final JobFinishedListener finished;
 
-    LeaseService(Pool pool, JobClaims claims, QueuePublisher publisher, QueueMetrics metrics, QueueConfig config) {
+    LeaseService(Pool pool, JobClaims claims, QueuePublisher publisher, QueueMetrics metrics, QueueConfig config,
+            JobFinishedListener finished) {
         this.pool = pool;
+        this.finished = finished;
         this.claims = claims;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -150,17 +154,19 @@ public class LeaseService {
     }
 
     /**
-     * Wakes the producers waiting for these jobs, on every replica, once their outcome is stored. A
-     * NOTIFY that fails only delays them to their periodic re-read, so it does not fail the request.
+     * Wakes the producers waiting for these jobs once their outcome is stored: this replica's at
+     * once, the other replicas' by NOTIFY. A NOTIFY that fails only delays them to their periodic
+     * re-read, so it does not fail the request.
      */
     private Uni<Void> announceFinished(List<JobClaims.LeaseRow> rows) {
-        Map<String, List<Long>> finished = finishedPerQueue(rows);
-        if (finished.isEmpty()) {
+        Map<String, List<Long>> ended = finishedPerQueue(rows);
+        if (ended.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withConnection(connection -> publisher.jobsFinished(connection, finished))
+        finished.finishedHere(ended);
+        return pool.withConnection(connection -> publisher.jobsFinished(connection, ended, true))
                 .onFailure().invoke(e -> LOG.warnf("could not announce %d finished jobs: %s",
-                        finished.values().stream().mapToInt(List::size).sum(), e.getMessage()))
+                        ended.values().stream().mapToInt(List::size).sum(), e.getMessage()))
                 .onFailure().recoverWithNull();
     }
 

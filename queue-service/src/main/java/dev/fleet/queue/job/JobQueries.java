@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
+import dev.fleet.queue.notify.ReplicaOrigin;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -59,7 +60,8 @@ public class JobQueries {
             ),
             announced AS (
                 SELECT pg_notify('fleet_queue',
-                                 json_build_object('event', 'available', 'queue', $1::text, 'count', count(*))::text)
+                                 json_build_object('event', 'available', 'queue', $1::text, 'count', count(*),
+                                                   'origin', $11::text)::text)
                 FROM inserted WHERE state = 'available' HAVING count(*) > 0)
             SELECT inserted.*, (SELECT count(*) FROM announced) AS announced FROM inserted""";
 
@@ -83,14 +85,16 @@ public class JobQueries {
             + " RETURNING " + JobView.columns("j");
 
     private final Pool pool;
+    private final ReplicaOrigin origin;
 
-    JobQueries(Pool pool) {
+    JobQueries(Pool pool, ReplicaOrigin origin) {
         this.pool = pool;
+        this.origin = origin;
     }
 
     /**
      * Inserts the jobs with one statement that also announces the available ones on
-     * {@code fleet_queue}; the answer has one entry per job, in order, empty where a live job held
+     * {@code fleet_queue} (marked with this replica's origin: the caller wakes its own claimers); the answer has one entry per job, in order, empty where a live job held
      * the unique key.
      */
     public Uni<List<Optional<JobView>>> insert(SqlClient client, String queue, List<NewJob> jobs) {
@@ -117,7 +121,7 @@ public class JobQueries {
             maxAttempts[i] = job.maxAttempts();
         }
         Tuple args = Tuple.from(new Object[] { queue, kinds, payloads, priorities, runAts, delays, uniqueKeys,
-                fairnessKeys, costs, maxAttempts });
+                fairnessKeys, costs, maxAttempts, origin.id() });
         return client.preparedQuery(ENQUEUE).execute(args).map(rows -> matchToInput(jobs, rows));
     }
 

@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.queue.config.QueueConfig;
 import dev.fleet.queue.metrics.QueueMetrics;
+import dev.fleet.queue.notify.JobAvailableListener;
 import dev.fleet.queue.notify.QueuePublisher;
 import dev.fleet.queue.queue.QueueNames;
 import dev.fleet.queue.queue.QueueService;
@@ -35,9 +36,10 @@ public class JobService {
     private final QueueConfig config;
     private final QueuePublisher publisher;
     private final ResultWaiters waiters;
+    private final JobAvailableListener available;
 
     JobService(Pool pool, JobQueries queries, QueueService queues, QueueMetrics metrics,
-            QueueConfig config, QueuePublisher publisher, ResultWaiters waiters) {
+            QueueConfig config, QueuePublisher publisher, ResultWaiters waiters, JobAvailableListener available) {
         this.pool = pool;
         this.queries = queries;
         this.queues = queues;
@@ -45,6 +47,7 @@ public class JobService {
         this.config = config;
         this.publisher = publisher;
         this.waiters = waiters;
+        this.available = available;
     }
 
     public Uni<EnqueueOutcome> enqueueJob(String queue, EnqueueJobRequest request) {
@@ -65,6 +68,9 @@ public class JobService {
         return queues.ensureQueue(pool, queue)
                 // One statement inserts and announces the lot; only duplicates need more reads.
                 .chain(() -> queries.insert(pool, queue, jobs))
+                // Committed (one statement): this replica's claimers need not wait for the NOTIFY's round trip.
+                .invoke(inserted -> available.availableHere(queue, (int) inserted.stream()
+                        .filter(job -> job.isPresent() && job.get().state() == JobState.available).count()))
                 .chain(inserted -> resolveDuplicates(queue, jobs, inserted))
                 .invoke(outcomes -> metrics.enqueued(queue, (int) outcomes.stream().filter(EnqueueOutcome::created).count()));
     }
@@ -116,7 +122,7 @@ public class JobService {
     public Uni<JobView> cancelJob(long id) {
         return pool.withTransaction(connection -> queries.cancel(connection, id)
                         .call(cancelled -> cancelled.isEmpty() ? Uni.createFrom().voidItem()
-                                : publisher.jobsFinished(connection, Map.of(cancelled.get().queue(), List.of(id)))))
+                                : publisher.jobsFinished(connection, Map.of(cancelled.get().queue(), List.of(id)), false)))
                 .chain(cancelled -> cancelled.isPresent()
                         ? Uni.createFrom().item(cancelled.get()).invoke(job -> metrics.finished(job.queue(), "cancelled"))
                         : findJob(id).map(job -> {

@@ -21,10 +21,19 @@ public class JobAvailableListener implements NotificationListener {
 
     private final ClaimWaiters waiters;
     private final PgNotificationHub hub;
+    private final ReplicaOrigin origin;
 
-    JobAvailableListener(ClaimWaiters waiters, PgNotificationHub hub) {
+    JobAvailableListener(ClaimWaiters waiters, PgNotificationHub hub, ReplicaOrigin origin) {
         this.waiters = waiters;
         this.hub = hub;
+        this.origin = origin;
+    }
+
+    /** Wakes this replica's claimers for jobs it has just made available and announced with its origin. */
+    public void availableHere(String queue, int jobs) {
+        if (jobs > 0) {
+            waiters.wake(queue, jobs);
+        }
     }
 
     void subscribe(@Observes StartupEvent event) {
@@ -38,7 +47,10 @@ public class JobAvailableListener implements NotificationListener {
             return;
         }
         for (JsonObject event : notification.events()) {
-            String queue = event.getString("queue");
+            String queue = event.getValue("queue") instanceof String q ? q : null;
+            if (origin.sentHere(event)) {
+                continue; // woken already, by availableHere
+            }
             if (queue == null) {
                 waiters.wakeAll();
             } else {

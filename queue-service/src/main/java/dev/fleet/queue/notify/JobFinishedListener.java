@@ -2,6 +2,7 @@ package dev.fleet.queue.notify;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -24,10 +25,17 @@ public class JobFinishedListener implements NotificationListener {
 
     private final ResultWaiters waiters;
     private final PgNotificationHub hub;
+    private final ReplicaOrigin origin;
 
-    JobFinishedListener(ResultWaiters waiters, PgNotificationHub hub) {
+    JobFinishedListener(ResultWaiters waiters, PgNotificationHub hub, ReplicaOrigin origin) {
         this.waiters = waiters;
         this.hub = hub;
+        this.origin = origin;
+    }
+
+    /** Wakes this replica's producers waiting for jobs whose outcome it has just stored. */
+    public void finishedHere(Map<String, List<Long>> idsByQueue) {
+        idsByQueue.forEach(waiters::finished);
     }
 
     void subscribe(@Observes StartupEvent event) {
@@ -41,6 +49,9 @@ public class JobFinishedListener implements NotificationListener {
             return;
         }
         for (JsonObject event : notification.events()) {
+            if (origin.sentHere(event)) {
+                continue; // woken already, by finishedHere
+            }
             String queue = event.getValue("queue") instanceof String q ? q : null;
             JsonArray jobs = event.getValue("jobs") instanceof JsonArray array ? array : null;
             if (queue == null || jobs == null) {

@@ -22,9 +22,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class QueuePublisher {
 
     private final NotifyConfig notifyConfig;
+    private final ReplicaOrigin origin;
 
-    QueuePublisher(NotifyConfig notifyConfig) {
+    QueuePublisher(NotifyConfig notifyConfig, ReplicaOrigin origin) {
         this.notifyConfig = notifyConfig;
+        this.origin = origin;
     }
 
     /** Announces newly available jobs per queue. */
@@ -40,15 +42,19 @@ public class QueuePublisher {
     /**
      * Announces finished jobs on {@code fleet_job}, one event per queue with the job ids, so this
      * and every other replica can answer the producers waiting for them. A batch too large for
-     * one payload becomes an overflow, and every waiter re-reads.
+     * one payload becomes an overflow, and every waiter re-reads. {@code wokenHere}: this replica
+     * woke its own waiters already ({@link JobFinishedListener#finishedHere}), so its copy is skipped.
      */
-    public Uni<Void> jobsFinished(SqlConnection connection, Map<String, List<Long>> idsByQueue) {
+    public Uni<Void> jobsFinished(SqlConnection connection, Map<String, List<Long>> idsByQueue, boolean wokenHere) {
         if (idsByQueue.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         TransactionNotifications notifications = new TransactionNotifications(notifyConfig.maxPayloadBytes());
-        idsByQueue.forEach((queue, ids) -> notifications.add(Channel.JOB,
-                new JsonObject().put("event", "finished").put("queue", queue).put("jobs", new JsonArray(List.copyOf(ids)))));
+        idsByQueue.forEach((queue, ids) -> {
+            JsonObject event = new JsonObject().put("event", "finished").put("queue", queue)
+                    .put("jobs", new JsonArray(List.copyOf(ids)));
+            notifications.add(Channel.JOB, wokenHere ? event.put("origin", origin.id()) : event);
+        });
         return notifications.sendWith(connection);
     }
 

@@ -1,6 +1,6 @@
 package dev.fleet.session.channel;
 
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,9 +48,11 @@ final class RunnerChannel {
     private final Consumer<RunnerChannel> onLeave;
     private final Consumer<Boolean> onPush;
     private final Map<UUID, Unacked> unacked = new LinkedHashMap<>();
-    private final Set<UUID> acked = new HashSet<>();
+    /** Acknowledged operations, with when they were pushed (a read older than that may not show them yet). */
+    private final Map<UUID, Long> acked = new HashMap<>();
     private Context context;
     private boolean reading;
+    private long readStartedNanos;
     private boolean readAgain;
     private boolean closed;
     private long lastHeardNanos = System.nanoTime();
@@ -104,6 +106,7 @@ final class RunnerChannel {
                 return;
             }
             reading = true;
+            readStartedNanos = System.nanoTime();
             dispatcher.openOperations(runner).subscribe().with(
                     open -> context.runOnContext(w -> afterRead(open)),
                     failure -> context.runOnContext(w -> {
@@ -136,13 +139,30 @@ final class RunnerChannel {
         }
     }
 
+    /**
+     * Pushes straight away an operation this replica just committed for the runner (no read); a
+     * later read that shows it finds it delivered already.
+     */
+    void offer(OperationView op) {
+        if (context == null) {
+            return; // not started: its first read will find the operation
+        }
+        context.runOnContext(v -> {
+            if (!closed && !acked.containsKey(op.id()) && !unacked.containsKey(op.id())) {
+                unacked.put(op.id(), new Unacked(op, System.nanoTime()));
+                push(op, false);
+            }
+        });
+    }
+
     private void deliver(List<OperationView> open) {
         Set<UUID> ids = new LinkedHashSet<>();
         open.forEach(op -> ids.add(op.id()));
-        acked.retainAll(ids); // ended operations are forgotten
-        unacked.keySet().retainAll(ids);
+        // Ended operations are forgotten; one pushed after this read began may simply not show in it yet.
+        acked.entrySet().removeIf(e -> !ids.contains(e.getKey()) && e.getValue() - readStartedNanos < 0);
+        unacked.entrySet().removeIf(e -> !ids.contains(e.getKey()) && e.getValue().sentAtNanos() - readStartedNanos < 0);
         for (OperationView op : open) {
-            if (!acked.contains(op.id()) && !unacked.containsKey(op.id())) {
+            if (!acked.containsKey(op.id()) && !unacked.containsKey(op.id())) {
                 unacked.put(op.id(), new Unacked(op, System.nanoTime()));
                 push(op, false);
             }
@@ -198,8 +218,8 @@ final class RunnerChannel {
                 replyProblem(id, ChannelProblems.malformed("operation", "An ack names the operation it acknowledges."));
                 return;
             }
-            unacked.remove(op);
-            acked.add(op);
+            Unacked delivered = unacked.remove(op);
+            acked.put(op, delivered == null ? System.nanoTime() : delivered.sentAtNanos());
             return;
         }
         dispatcher.handle(type, message, runner, caller).subscribe().with(

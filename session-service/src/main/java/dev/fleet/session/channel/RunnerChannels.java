@@ -12,6 +12,8 @@ import dev.fleet.platform.notify.Notification;
 import dev.fleet.platform.notify.NotificationListener;
 import dev.fleet.platform.notify.PgNotificationHub;
 import dev.fleet.session.config.SessionConfig;
+import dev.fleet.session.operation.OperationView;
+import dev.fleet.session.operation.OperationsCommitted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,7 +29,9 @@ import io.vertx.core.json.JsonObject;
  * holds it, read the runner's open operations and push the ones it has not yet delivered. An
  * overflow or a reconnect of the listener makes every channel read. The notification is only a
  * hint: the read from the table is what is pushed, so a lost notification costs latency (until
- * the runner's polling or the next read), never an operation.
+ * the runner's polling or the next read), never an operation. An operation committed on this
+ * replica for a runner whose channel it holds is pushed straight away ({@link OperationsCommitted}),
+ * without waiting for the notification's round trip through PostgreSQL and the read after it.
  *
  * <p>A runner has one channel per replica at most: a second handshake on the same replica
  * replaces the first (a runner that reconnects before its old socket timed out).
@@ -79,6 +83,16 @@ public class RunnerChannels implements NotificationListener {
             previous.close(4000, "replaced by a newer channel of the same runner");
         }
         channel.start();
+    }
+
+    /** Pushes what a transaction of this replica just handed to runners whose channel is here. */
+    void onCommitted(@Observes OperationsCommitted committed) {
+        for (OperationView op : committed.operations()) {
+            RunnerChannel channel = op.runnerId() == null ? null : byRunner.get(op.runnerId());
+            if (channel != null) {
+                channel.offer(op);
+            }
+        }
     }
 
     private void left(RunnerChannel channel) {

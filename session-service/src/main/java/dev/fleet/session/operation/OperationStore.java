@@ -63,12 +63,14 @@ public class OperationStore {
 
     /**
      * Tells the replica holding the runner's channel (any replica may) that work waits for it:
-     * {@code {"event": "operation", "runner", "operation"}} on {@code fleet_session}, sent at commit.
+     * {@code {"event": "operation", "runner", "operation"}} on {@code fleet_session}, sent at commit;
+     * this replica pushes it itself right after the commit if it holds that channel.
      */
     private static OperationView announce(SessionTx tx, OperationView op) {
         if (op.runnerId() != null && !op.done()) {
             tx.notifications().add(Channel.SESSION, new JsonObject().put("event", "operation")
                     .put("runner", op.runnerId().toString()).put("operation", op.id().toString()));
+            tx.handedOut().add(op);
         }
         return op;
     }

@@ -15,14 +15,22 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.session.SessionApi.TestRunner;
+import dev.fleet.session.operation.OperationKind;
+import dev.fleet.session.operation.OperationView;
+import dev.fleet.session.operation.OperationsCommitted;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -33,6 +41,9 @@ class RunnerChannelTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    RunnerChannels channels;
 
     private ChannelSocket open(TestRunner runner) {
         ChannelSocket socket = ChannelSocket.open(base, runner.id(), runner.token(), RUNNER);
@@ -70,6 +81,23 @@ class RunnerChannelTest {
                 assertThat(reply.getJsonObject("body").getBoolean("done")).isTrue();
                 assertThat(reply.getJsonObject("body").getJsonObject("result").getInteger("pid")).isEqualTo(42);
                 assertThat(session(start.getString("target")).getString("state")).isEqualTo("running");
+            }
+        }
+
+        @Test
+        void anOperationCommittedOnTheReplicaHoldingTheSocketIsPushedWithoutItsNotificationOrARead() {
+            String p = freshPool();
+            TestRunner r = register(p, 1);
+            try (ChannelSocket socket = open(r)) {
+                // No row and no NOTIFY: only the committing replica's own announcement can bring it.
+                UUID session = UUID.randomUUID();
+                OperationView op = new OperationView(UUID.randomUUID(), OperationKind.start, session,
+                        UUID.fromString(r.id()), false, 0, Map.of("session", session.toString()), null, null,
+                        Instant.now(), Instant.now(), Instant.now().plusSeconds(60));
+                channels.onCommitted(new OperationsCommitted(List.of(op)));
+                JsonObject pushed = socket.operationFor(session.toString());
+                assertThat(pushed.getJsonObject("operation").getString("id")).isEqualTo(op.id().toString());
+                assertThat(pushed.getBoolean("redelivery")).isFalse();
             }
         }
 

@@ -14,7 +14,7 @@ import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.queue.config.QueueConfig;
 import dev.fleet.queue.metrics.QueueMetrics;
 import dev.fleet.queue.queue.QueueNames;
-import dev.fleet.queue.queue.QueueQueries;
+import dev.fleet.queue.queue.QueueSettingsCache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -34,16 +34,16 @@ public class ClaimService {
 
     private final Pool pool;
     private final JobClaims claims;
-    private final QueueQueries queues;
+    private final QueueSettingsCache settings;
     private final ClaimWaiters waiters;
     private final QueueMetrics metrics;
     private final QueueConfig config;
 
-    ClaimService(Pool pool, JobClaims claims, QueueQueries queues, ClaimWaiters waiters, QueueMetrics metrics,
+    ClaimService(Pool pool, JobClaims claims, QueueSettingsCache settings, ClaimWaiters waiters, QueueMetrics metrics,
             QueueConfig config) {
         this.pool = pool;
         this.claims = claims;
-        this.queues = queues;
+        this.settings = settings;
         this.waiters = waiters;
         this.metrics = metrics;
         this.config = config;
@@ -91,7 +91,8 @@ public class ClaimService {
 
     private Uni<ClaimResult> attempt(String queue, String runnerId, int max) {
         long started = System.nanoTime();
-        return queues.find(queue).chain(found -> {
+        // Cached, so a claim costs no query for them; a limited queue's claim re-reads its row under lock anyway.
+        return settings.find(queue).chain(found -> {
             if (found.isEmpty() || found.get().paused()) {
                 return Uni.createFrom().item(ClaimResult.none(null));
             }

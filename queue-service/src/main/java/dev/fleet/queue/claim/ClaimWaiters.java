@@ -1,6 +1,7 @@
 package dev.fleet.queue.claim;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +88,10 @@ public class ClaimWaiters {
             return;
         }
         int budget = jobs <= 0 ? Integer.MAX_VALUE : jobs;
-        for (Waiter waiter : line) {
+        // A woken claim may find nothing at once (a paused queue's settings come from a cache)
+        // and register again before this loop ends: only those waiting now are woken, or the
+        // claim would be woken, and recurse, again and again on this one stack.
+        for (Waiter waiter : List.copyOf(line)) {
             if (budget == 0) {
                 return;
             }

@@ -44,6 +44,14 @@ public interface QueueConfig {
     @WithDefault("300s")
     Duration outcomeStreamIdleTimeout();
 
+    /**
+     * How long a replica trusts its cached copy of a queue's settings on the claim path. Changes
+     * drop it at once (this replica's, and other replicas' by NOTIFY); this bounds staleness
+     * only when a notification is lost. 0 disables the cache (every claim reads the queue row).
+     */
+    @WithDefault("1s")
+    Duration settingsCacheTtl();
+
     /** Largest page of a job or dead-letter listing. */
     @WithDefault("500")
     int maxPageSize();

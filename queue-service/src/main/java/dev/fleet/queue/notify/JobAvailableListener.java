@@ -8,13 +8,16 @@ import dev.fleet.platform.notify.Notification;
 import dev.fleet.platform.notify.NotificationListener;
 import dev.fleet.platform.notify.PgNotificationHub;
 import dev.fleet.queue.claim.ClaimWaiters;
+import dev.fleet.queue.queue.QueueSettingsCache;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Wakes this replica's waiting claims when any replica announces work on {@code fleet_queue}:
  * n new jobs wake the n oldest waiters of that queue, a queue change (resume, new limits) wakes
- * all its waiters, an overflow or a reconnect wakes everyone, who then simply claim again.
+ * all its waiters, an overflow or a reconnect wakes everyone, who then simply claim again. A
+ * change, overflow or reconnect also drops the cached settings involved, before anyone is woken,
+ * so that the woken claims read the new settings.
  */
 @Singleton
 public class JobAvailableListener implements NotificationListener {
@@ -22,9 +25,12 @@ public class JobAvailableListener implements NotificationListener {
     private final ClaimWaiters waiters;
     private final PgNotificationHub hub;
     private final ReplicaOrigin origin;
+    private final QueueSettingsCache settings;
 
-    JobAvailableListener(ClaimWaiters waiters, PgNotificationHub hub, ReplicaOrigin origin) {
+    JobAvailableListener(ClaimWaiters waiters, PgNotificationHub hub, ReplicaOrigin origin,
+            QueueSettingsCache settings) {
         this.waiters = waiters;
+        this.settings = settings;
         this.hub = hub;
         this.origin = origin;
     }
@@ -43,11 +49,18 @@ public class JobAvailableListener implements NotificationListener {
     @Override
     public void onNotification(Notification notification) {
         if (notification.overflow()) {
+            settings.invalidateAll();
             waiters.wakeAll();
             return;
         }
         for (JsonObject event : notification.events()) {
             String queue = event.getValue("queue") instanceof String q ? q : null;
+            // Whoever sent it: dropping an entry twice costs nothing, keeping a stale one does.
+            if (queue == null) {
+                settings.invalidateAll();
+            } else if (!"available".equals(event.getValue("event"))) {
+                settings.invalidate(queue);
+            }
             if (origin.sentHere(event)) {
                 continue; // woken already, by availableHere
             }
@@ -61,6 +74,7 @@ public class JobAvailableListener implements NotificationListener {
 
     @Override
     public void catchUp() {
+        settings.invalidateAll();
         waiters.wakeAll();
     }
 }

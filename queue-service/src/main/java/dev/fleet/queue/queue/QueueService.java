@@ -23,11 +23,14 @@ public class QueueService {
     private final QueueQueries queries;
     private final QueuePublisher publisher;
     private final QueueConfig config;
+    private final QueueSettingsCache cache;
     /** Queues are never deleted, so once seen a name needs no more INSERT ... ON CONFLICT. */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-    QueueService(Pool pool, QueueQueries queries, QueuePublisher publisher, QueueConfig config) {
+    QueueService(Pool pool, QueueQueries queries, QueuePublisher publisher, QueueConfig config,
+            QueueSettingsCache cache) {
         this.pool = pool;
+        this.cache = cache;
         this.queries = queries;
         this.publisher = publisher;
         this.config = config;
@@ -46,14 +49,19 @@ public class QueueService {
         return queries.find(name).chain(existing -> {
             QueueSettings merged = merge(existing.orElseGet(() -> defaults(name)), request);
             return pool.withTransaction(connection -> queries.upsert(connection, merged)
-                    .call(() -> publisher.queueChanged(connection, name)));
+                    .call(() -> publisher.queueChanged(connection, name)))
+                    // Committed, or maybe (a lost answer): drop this replica's copy before answering,
+                    // so a claim sent after the answer sees the change here without waiting for the NOTIFY.
+                    .onTermination().invoke(() -> cache.invalidate(name));
         }).invoke(settings -> known.add(name));
     }
 
     public Uni<QueueSettings> setPaused(String name, boolean paused) {
         return pool.withTransaction(connection -> queries.setPaused(connection, QueueNames.require(name), paused)
                 .map(found -> found.orElseThrow(() -> unknownQueue(name)))
-                .call(() -> publisher.queueChanged(connection, name)));
+                .call(() -> publisher.queueChanged(connection, name)))
+                // As in updateSettings: before the answer.
+                .onTermination().invoke(() -> cache.invalidate(name));
     }
 
     public Uni<QueueView> findQueue(String name) {

@@ -242,6 +242,29 @@ class ClaimTest {
     }
 
     @Test
+    void aWakeUpWakesOnlyTheClaimsThatWereWaitingWhenItCame() {
+        String queue = freshQueue();
+        List<CompletableFuture<Void>> again = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> first = List.of(waitAgainWhenWoken(queue, again), waitAgainWhenWoken(queue, again));
+
+        waiters.wake(queue, 1000);
+        assertThat(first).allMatch(CompletableFuture::isDone);
+        // Else each would be woken and wait again, up to a thousand times deep on one stack.
+        assertThat(again).hasSize(2).noneMatch(CompletableFuture::isDone);
+
+        waiters.wake(queue, 2);
+        assertThat(again).allMatch(CompletableFuture::isDone);
+    }
+
+    /** A waiting claim that, woken, finds nothing at once (a paused queue) and waits again, on the same stack. */
+    private CompletableFuture<Void> waitAgainWhenWoken(String queue, List<CompletableFuture<Void>> again) {
+        return waiters.register(queue).await(Duration.ofSeconds(30))
+                .invoke(() -> again.add(waiters.register(queue).await(Duration.ofSeconds(30))
+                        .subscribeAsCompletionStage().toCompletableFuture()))
+                .subscribeAsCompletionStage().toCompletableFuture();
+    }
+
+    @Test
     void waitingClaimReturnsEmptyAfterItsWait() {
         Instant started = Instant.now();
         assertThat(claim(freshQueue(), "patient", 1, 300)).isEmpty();

@@ -3,8 +3,6 @@ package dev.fleet.client;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -17,10 +15,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * JSON over the JDK HTTP client, with the retries every call shares: a connection error, a
+ * JSON over HTTP/1.1 ({@link Http1Client}), with the retries every call shares: a connection error, a
  * timeout or a "busy" answer (429, 502, 503, 504) is retried with backoff (honouring
  * {@code Retry-After}) until the policy gives up; any other error answer becomes a
- * {@link FleetApiException} at once.
+ * {@link FleetApiException} at once. The JDK's HTTP client is kept for the runner channel's WebSocket only.
  */
 final class Transport {
 
@@ -30,13 +28,16 @@ final class Transport {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    private final HttpClient http;
+    private final Http1Client http1;
+    private final Duration connectTimeout;
+    private volatile HttpClient webSockets;
     private final String authorization;
     private final Duration requestTimeout;
     private volatile boolean closed;
 
     Transport(String token, Duration connectTimeout, Duration requestTimeout) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.http1 = new Http1Client(connectTimeout);
+        this.connectTimeout = connectTimeout;
         this.authorization = "Bearer " + token;
         this.requestTimeout = requestTimeout;
     }
@@ -50,25 +51,28 @@ final class Transport {
             if (closed) {
                 throw new CancellationException("the client is closed");
             }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("interrupted before calling " + uri);
+            }
             Duration pause;
             try {
-                HttpResponse<byte[]> response = http.send(request(method, uri, body, headers, extraTimeout),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() < 300) {
+                Http1Client.Response response = http1.send(method, uri, requestHeaders(body, headers),
+                        body == null ? null : JSON.writeValueAsBytes(body), requestTimeout.plus(extraTimeout));
+                if (response.status() < 300) {
                     return decode(response.body(), answer);
                 }
                 FleetApiException problem = problem(response);
-                if (!busy(response.statusCode())) {
+                if (!busy(response.status())) {
                     throw problem;
                 }
                 last = problem;
                 pause = max(retry.delay(attempt), problem.retryAfter());
             } catch (IOException e) {
+                if (closed) {
+                    throw new CancellationException("the client is closed");
+                }
                 last = e;
                 pause = retry.delay(attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while calling " + uri);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             if (retry.giveUpAfter().minus(elapsed).compareTo(pause) < 0) {
@@ -83,10 +87,22 @@ final class Transport {
 
     void close() {
         closed = true;
+        http1.close(); // ends calls blocked in a read
     }
 
+    /** The JDK client, for WebSockets (made on first use). */
     HttpClient http() {
-        return http;
+        HttpClient client = webSockets;
+        if (client == null) {
+            synchronized (this) {
+                if (webSockets == null) {
+                    webSockets = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(connectTimeout).build();
+                }
+                client = webSockets;
+            }
+        }
+        return client;
     }
 
     String authorization() {
@@ -97,20 +113,15 @@ final class Transport {
         return requestTimeout;
     }
 
-    private HttpRequest request(String method, URI uri, Object body, Map<String, String> headers, Duration extraTimeout)
-            throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout.plus(extraTimeout))
-                .header("Authorization", authorization)
-                .header("Accept", "application/json");
-        headers.forEach(request::header);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    private Map<String, String> requestHeaders(Object body, Map<String, String> extra) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Authorization", authorization);
+        headers.put("Accept", "application/json");
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
         }
-        return request.build();
+        headers.putAll(extra);
+        return headers;
     }
 
     private static <T> T decode(byte[] body, Class<T> answer) throws IOException {
@@ -120,8 +131,8 @@ final class Transport {
         return JSON.readValue(body, answer);
     }
 
-    private static FleetApiException problem(HttpResponse<byte[]> response) {
-        String type = String.valueOf(response.statusCode());
+    private static FleetApiException problem(Http1Client.Response response) {
+        String type = String.valueOf(response.status());
         String detail = null;
         try {
             JsonNode problem = JSON.readTree(response.body());
@@ -136,8 +147,9 @@ final class Transport {
         } catch (IOException notJson) {
             detail = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        Duration retryAfter = response.headers().firstValue("Retry-After").map(Transport::seconds).orElse(null);
-        return new FleetApiException(response.statusCode(), type, detail, retryAfter);
+        String retryAfterHeader = response.header("retry-after");
+        Duration retryAfter = retryAfterHeader == null ? null : seconds(retryAfterHeader);
+        return new FleetApiException(response.status(), type, detail, retryAfter);
     }
 
     private static Duration seconds(String value) {

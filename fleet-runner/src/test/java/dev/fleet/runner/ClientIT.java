@@ -111,7 +111,7 @@ class ClientIT extends AgainstFleetServices {
     void telemetryGoesOutInBatches() {
         String source = RunnerIT.unique("tel");
         try (FleetClient fleet = new FleetClient(services.clientConfig());
-                TelemetryReporter telemetry = fleet.telemetry(source, Duration.ofHours(1), 250, 2000)) {
+                TelemetryReporter telemetry = fleet.telemetry(source, Duration.ofHours(1), 250, 2000, 0)) {
             for (int i = 0; i < 600; i++) {
                 telemetry.record("it.batch", Duration.ofMillis(i), i % 10 != 0, Map.of("i", i));
             }

@@ -71,11 +71,7 @@ class ReplicaWakeTest {
     @Test
     void anEnqueueHereAnswersAClaimWaitingHere() throws Exception {
         String queue = freshQueue();
-        configure(queue, Map.of());
-        int before = claimWaiters.waitingCount();
-        CompletableFuture<List<Map<String, Object>>> waiting = CompletableFuture.supplyAsync(
-                () -> claim(queue, "runner-a", 1, 25_000), THREADS);
-        await().atMost(WAIT).until(() -> claimWaiters.waitingCount() > before);
+        CompletableFuture<List<Map<String, Object>>> waiting = waitingClaim(queue);
 
         long job = enqueue(queue, "noop");
         assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(claimed -> id(claimed))
@@ -85,11 +81,7 @@ class ReplicaWakeTest {
     @Test
     void anotherReplicasEnqueueAnswersAClaimWaitingHere() throws Exception {
         String queue = freshQueue();
-        configure(queue, Map.of());
-        int before = claimWaiters.waitingCount();
-        CompletableFuture<List<Map<String, Object>>> waiting = CompletableFuture.supplyAsync(
-                () -> claim(queue, "runner-a", 1, 25_000), THREADS);
-        await().atMost(WAIT).until(() -> claimWaiters.waitingCount() > before);
+        CompletableFuture<List<Map<String, Object>>> waiting = waitingClaim(queue);
 
         // What another replica's enqueue statement does: the row, and a NOTIFY with its own origin.
         long job = pool.preparedQuery("INSERT INTO queue.jobs (queue, kind, payload, priority, base_priority, state,"
@@ -137,6 +129,16 @@ class ReplicaWakeTest {
         assertThat(origin.sentHere(new JsonObject().put("origin", origin.id()))).isTrue();
         assertThat(origin.sentHere(new JsonObject().put("origin", "another-replica"))).isFalse();
         assertThat(origin.sentHere(new JsonObject())).isFalse();
+    }
+
+    /** Starts a claim's long wait on a new queue and returns once it waits in this replica. */
+    private CompletableFuture<List<Map<String, Object>>> waitingClaim(String queue) {
+        configure(queue, Map.of());
+        int before = claimWaiters.waitingCount();
+        CompletableFuture<List<Map<String, Object>>> waiting = CompletableFuture.supplyAsync(
+                () -> claim(queue, "runner-a", 1, 25_000), THREADS);
+        await().atMost(WAIT).until(() -> claimWaiters.waitingCount() > before);
+        return waiting;
     }
 
     /** Starts a producer's long wait for the job and returns once it waits in this replica. */

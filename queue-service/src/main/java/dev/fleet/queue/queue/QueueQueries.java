@@ -45,6 +45,7 @@ public class QueueQueries {
             RETURNING """ + " " + QueueSettings.COLUMNS;
 
     private static final String FIND = "SELECT " + QueueSettings.COLUMNS + " FROM queue.queues WHERE name = $1";
+    private static final String LOCK = FIND + " FOR UPDATE";
     private static final String LIST = "SELECT " + QueueSettings.COLUMNS + " FROM queue.queues ORDER BY name";
     private static final String SET_PAUSED = "UPDATE queue.queues SET paused = $2, updated_at = now() WHERE name = $1"
             + " RETURNING " + QueueSettings.COLUMNS;
@@ -89,6 +90,11 @@ public class QueueQueries {
 
     public Uni<Optional<QueueSettings>> find(String name) {
         return pool.preparedQuery(FIND).execute(Tuple.of(name)).map(QueueQueries::first);
+    }
+
+    /** The queue's settings, its row locked until the transaction ends (empty, and nothing locked, if it is new). */
+    public Uni<Optional<QueueSettings>> lock(SqlClient tx, String name) {
+        return tx.preparedQuery(LOCK).execute(Tuple.of(name)).map(QueueQueries::first);
     }
 
     public Uni<List<QueueSettings>> list() {

@@ -46,14 +46,16 @@ public class QueueService {
 
     public Uni<QueueSettings> updateSettings(String name, QueueSettingsRequest request) {
         QueueNames.require(name);
-        return queries.find(name).chain(existing -> {
+        // The row is read locked: a pause (or another PUT) landing between the read and the write
+        // would otherwise be overwritten with the values read before it.
+        return pool.withTransaction(connection -> queries.lock(connection, name).chain(existing -> {
             QueueSettings merged = merge(existing.orElseGet(() -> defaults(name)), request);
-            return pool.withTransaction(connection -> queries.upsert(connection, merged)
-                    .call(() -> publisher.queueChanged(connection, name)))
-                    // Committed, or maybe (a lost answer): drop this replica's copy before answering,
-                    // so a claim sent after the answer sees the change here without waiting for the NOTIFY.
-                    .onTermination().invoke(() -> cache.invalidate(name));
-        }).invoke(settings -> known.add(name));
+            return queries.upsert(connection, merged).call(() -> publisher.queueChanged(connection, name));
+        }))
+                // Committed, or maybe (a lost answer): drop this replica's copy before answering,
+                // so a claim sent after the answer sees the change here without waiting for the NOTIFY.
+                .onTermination().invoke(() -> cache.invalidate(name))
+                .invoke(settings -> known.add(name));
     }
 
     public Uni<QueueSettings> setPaused(String name, boolean paused) {

@@ -11,11 +11,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 class QueueResourceTest {
@@ -49,6 +57,33 @@ class QueueResourceTest {
                 .body("ratePerSecond", equalTo(10.0f));
         as(ADMIN).body(Map.of("ratePerSecond", 0)).when().put("/queues/" + queue).then().statusCode(200)
                 .body("ratePerSecond", equalTo(null));
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aSettingsChangeWaitingOnAPauseKeepsThePause() throws Exception {
+        String queue = freshQueue();
+        configure(queue, Map.of("maxAttempts", 3));
+        // A pause in flight: its transaction holds the row, changed and not yet committed.
+        SqlConnection pausing = pool.getConnection().await().atMost(Duration.ofSeconds(30));
+        try {
+            pausing.query("BEGIN").execute().await().atMost(Duration.ofSeconds(30));
+            pausing.preparedQuery("UPDATE queue.queues SET paused = true WHERE name = $1").execute(Tuple.of(queue))
+                    .await().atMost(Duration.ofSeconds(30));
+            CompletableFuture<Integer> put = CompletableFuture.supplyAsync(() -> as(ADMIN)
+                    .body(Map.of("maxAttempts", 7)).when().put("/queues/" + queue).then().extract().statusCode());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> pool
+                    .preparedQuery("SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()")
+                    .execute().await().atMost(Duration.ofSeconds(30)).iterator().next().getLong("n") > 0);
+            pausing.query("COMMIT").execute().await().atMost(Duration.ofSeconds(30));
+            assertThat(put.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            pausing.close().await().atMost(Duration.ofSeconds(30));
+        }
+        as(ADMIN).when().get("/queues/" + queue).then().statusCode(200)
+                .body("settings.paused", equalTo(true)).body("settings.maxAttempts", equalTo(7));
     }
 
     @Test

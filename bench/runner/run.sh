@@ -3,9 +3,9 @@
 # beside Graphile Worker 0.17.3 (from npm) on the same PostgreSQL, in one run.
 #
 # Cases (each: N jobs enqueued first, workers idle and waiting, then the clock runs until the queue is empty):
-#   fleet noop      RB_RUNNERS x fleet-runner --concurrency RB_CONCURRENCY, defaults (claim-ahead, batched
+#   fleet noop      RB_RUNNERS x fleet-runner --concurrency RB_CONCURRENCY, defaults (adaptive claim-ahead, batched
 #                   outcomes); RB_N no-op jobs batch-enqueued (1000 per call) into a paused queue, then resumed
-#   fleet noop, --claim-ahead 100   the same with a bigger buffer (Graphile's batched case holds 200)
+#   fleet noop, --claim-ahead RB_CONCURRENCY   the same with a fixed buffer of one round (the former default)
 #   fleet sleep     RB_SLEEP_N jobs of 10 ms; slot efficiency = jobs/s / (slots / 10 ms)
 #   fleet wake      RB_WAKE_N single enqueues 20 ms apart into a queue the idle runners long-poll:
 #                   enqueue -> claim (queue.jobs created_at -> attempted_at), p50/p99
@@ -16,8 +16,9 @@
 #
 # Usage: flock /work/.bench.lock bench/runner/run.sh      (about 3 minutes on the 2-core machine)
 # Environment [defaults]: FLEET_DB_PORT [5432] RB_N [50000] RB_SLEEP_N [10000] RB_RUNNERS [2]
-#   RB_WARMUP [10000] jobs of a discarded round before each measured one (a fifth of it for sleep jobs), on the
-#   same workers, so that JIT warm-up is not measured (0: none)
+#   RB_WARMUP [50000] jobs of a discarded round before each measured one (a fifth of it for sleep jobs), on the
+#   same workers, so that JIT warm-up is not measured (0: none; after 10000, C2 still took ~45 % of a runner's CPU)
+#   RB_FLEET_ARGS  extra fleet-runner arguments for every Fleet case (e.g. --claim-ahead-horizon 100ms)
 #   RB_CONCURRENCY [12] RB_GW_LOCAL_QUEUE [200] RB_BASE_PORT [18380] RB_DB [fleet_bench_runner]
 #   RB_BUILD_WAIT_S [60] how long to wait for a Maven build beside it to end (then: measured anyway, marked skewed)
 #   RB_BUILD=1 build the services and the runner first (default: only when missing)
@@ -34,7 +35,7 @@ GW_DIR=$ROOT/bench/.out/graphile
 RESULTS=$OUT/results.md
 N=${RB_N:-50000}
 SLEEP_N=${RB_SLEEP_N:-10000}
-WARMUP=${RB_WARMUP:-10000}
+WARMUP=${RB_WARMUP:-50000}
 RUNNERS=${RB_RUNNERS:-2}
 CONC=${RB_CONCURRENCY:-12}
 GW_LOCAL_QUEUE=${RB_GW_LOCAL_QUEUE:-200}
@@ -100,7 +101,7 @@ start_runners() { # queue extra-args...
   for ((i = 0; i < RUNNERS; i++)); do
     "$JAVA" -Xmx256m -XX:+UseSerialGC ${RB_RUNNER_JAVA_OPTS:-} -jar "$OUT/apps/fleet-runner/fleet-runner.jar" --pool "$q" --queue "$q" \
       --concurrency "$CONC" --port 0 --queue-url "$QURL" --session-url "http://127.0.0.1:$((BASE + 1))" \
-      --telemetry-url "http://127.0.0.1:$((BASE + 2))" --token "$RUNNER" --grace 10s "$@" \
+      --telemetry-url "http://127.0.0.1:$((BASE + 2))" --token "$RUNNER" --grace 10s ${RB_FLEET_ARGS:-} "$@" \
       >"$OUT/runner-$q-$i.log" 2>&1 </dev/null &
     runner_pids+=($!)
     extra_pids+=($!)
@@ -172,7 +173,7 @@ say "cases: $N no-op jobs, $SLEEP_N sleep-10ms jobs; $RUNNERS runners x $CONC sl
 CASES=,${RB_CASES:-fleet-noop,fleet-ahead,fleet-sleep,graphile},
 wanted() { [[ $CASES == *",$1,"* ]]; }
 if wanted fleet-noop; then fleet_case "fleet noop" noop1 noop "$N"; fi
-if wanted fleet-ahead; then fleet_case "fleet noop, --claim-ahead 100" noop2 noop "$N" --claim-ahead 100; fi
+if wanted fleet-ahead; then fleet_case "fleet noop, --claim-ahead $CONC (fixed)" noop2 noop "$N" --claim-ahead "$CONC"; fi
 if wanted fleet-sleep; then fleet_case "fleet sleep 10 ms" sleep1 sleep "$SLEEP_N"; fi
 if wanted graphile; then
   graphile_case "graphile noop, defaults" defaults noop "$N"

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,7 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * same queue idles, and a job of higher priority enqueued later waits behind the buffered ones
  * (at most {@code ahead} jobs, about {@code ahead × job time ÷ slots}). The buffer pays off when
  * the claim round trip is a noticeable part of a job's time; {@code ahead = 0} claims only for
- * free slots, as before.
+ * free slots, as before. An {@link ClaimAheadSizing#adaptive adaptive} buffer bounds that wait in
+ * time instead: it is resized every {@value #RETUNE_MILLIS} ms to hold about the sizing's horizon
+ * of work at the rate jobs have been finishing here.
  *
  * <p>{@link #stop()} ends claiming (a claim in flight is not cut off) and gives the buffered jobs
  * back in one release (their attempt not counted), so a drain hands back what it never started.
@@ -40,11 +43,7 @@ public final class ClaimAhead implements AutoCloseable {
     private static final int MAX_CLAIM = 500;
     private static final long LOW_WATER_MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long HEARTBEAT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    /** The default buffer beyond the slots: as many as there are slots (one more round of work). */
-    public static int aheadDefault(int slots) {
-        return slots;
-    }
+    static final long RETUNE_MILLIS = 100;
 
     /** A buffered job and when its lease next needs extending. */
     private static final class Buffered {
@@ -74,8 +73,14 @@ public final class ClaimAhead implements AutoCloseable {
     private final String runnerId;
     private final Duration claimWait;
     private final int slots;
-    private final int capacity;
-    private final Semaphore room;
+    private final ClaimAheadSizing sizing;
+    /** Slots + the buffer's current size; written by the claimer only. */
+    private volatile int capacity;
+    private final Room room;
+    private final LongAdder finished = new LongAdder();
+    private long rateSinceNanos = System.nanoTime();
+    private long finishedBefore;
+    private double finishRate;
     private final BlockingDeque<Buffered> buffer = new LinkedBlockingDeque<>();
     private final Map<Long, Buffered> byId = new ConcurrentHashMap<>();
     private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(
@@ -90,16 +95,26 @@ public final class ClaimAhead implements AutoCloseable {
      * @param ahead jobs held beyond the slots (0: claim only for free slots)
      */
     public ClaimAhead(QueueClient queue, String queueName, String runnerId, int slots, int ahead, Duration claimWait) {
-        if (slots < 1 || ahead < 0) {
-            throw new IllegalArgumentException("slots ≥ 1 and ahead ≥ 0");
+        this(queue, queueName, runnerId, slots, ClaimAheadSizing.fixed(Math.max(0, ahead)), claimWait);
+        if (ahead < 0) {
+            throw new IllegalArgumentException("ahead ≥ 0");
+        }
+    }
+
+    /** @param sizing how many jobs are held beyond the slots, fixed or adapted to the rate jobs finish */
+    public ClaimAhead(QueueClient queue, String queueName, String runnerId, int slots, ClaimAheadSizing sizing,
+            Duration claimWait) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots ≥ 1");
         }
         this.queue = queue;
         this.queueName = queueName;
         this.runnerId = runnerId;
         this.claimWait = claimWait;
         this.slots = slots;
-        this.capacity = slots + ahead;
-        this.room = new Semaphore(capacity);
+        this.sizing = sizing;
+        this.capacity = slots + sizing.floor();
+        this.room = new Room(capacity);
     }
 
     public ClaimAhead start() {
@@ -124,10 +139,16 @@ public final class ClaimAhead implements AutoCloseable {
 
     /** The job taken is no longer held here (its outcome was answered for, or it went back): room for another. */
     public void done(ClaimedJob job) {
+        finished.increment();
         room.release();
         if (room.availablePermits() >= capacity / 2) {
             LockSupport.unpark(claimer); // half the room is free: a claim is worth it
         }
+    }
+
+    /** How many jobs the buffer may hold now beyond the slots. */
+    public int ahead() {
+        return capacity - slots;
     }
 
     /** Jobs claimed and not yet taken. */
@@ -188,8 +209,9 @@ public final class ClaimAhead implements AutoCloseable {
 
     private void claimWhileRunning() {
         while (claiming) {
+            retune();
             try {
-                if (!room.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (!room.tryAcquire(RETUNE_MILLIS, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
             } catch (InterruptedException e) {
@@ -225,6 +247,44 @@ public final class ClaimAhead implements AutoCloseable {
                 byId.put(job.id(), held);
                 buffer.add(held);
             }
+        }
+    }
+
+    /**
+     * Resizes an adaptive buffer to the rate jobs finished at over the last intervals (an average
+     * that halves the weight of each older interval). Shrinking takes permits away, below zero if
+     * they are held: room opens again only once enough jobs are done.
+     */
+    private void retune() {
+        long now = System.nanoTime();
+        long elapsed = now - rateSinceNanos;
+        if (!sizing.adapts() || elapsed < TimeUnit.MILLISECONDS.toNanos(RETUNE_MILLIS)) {
+            return;
+        }
+        long total = finished.sum();
+        double recent = (total - finishedBefore) * 1e9 / elapsed;
+        finishRate = finishRate == 0 ? recent : (finishRate + recent) / 2;
+        finishedBefore = total;
+        rateSinceNanos = now;
+        int wanted = slots + sizing.aheadFor(finishRate);
+        int change = wanted - capacity;
+        if (change > 0) {
+            capacity = wanted;
+            room.release(change);
+        } else if (change < 0) {
+            room.shrink(-change);
+            capacity = wanted;
+        }
+    }
+
+    /** A semaphore whose permits can also be taken away, for a buffer that shrinks. */
+    private static final class Room extends Semaphore {
+        Room(int permits) {
+            super(permits);
+        }
+
+        void shrink(int by) {
+            reducePermits(by);
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.fleet.client.ClaimAheadSizing;
+
 /**
  * The runner's settings, from flags ({@code --pool browser} or {@code --pool=browser}), else
  * environment variables ({@code FLEET_RUNNER_POOL}), else defaults. Bad values are refused with
@@ -19,10 +21,11 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
         double httpSampleRate, int telemetryMaxRate, List<URI> channelUrls, JobPath jobPath) {
 
     /**
-     * How jobs are fetched and reported: {@code claimAhead} jobs claimed beyond the free slots,
-     * outcomes coalesced for {@code completeWindow} into requests of at most {@code completeBatch}.
+     * How jobs are fetched and reported: {@code claimAhead} says how many jobs are claimed beyond the
+     * free slots, outcomes are coalesced for {@code completeWindow} into requests of at most
+     * {@code completeBatch}.
      */
-    public record JobPath(int claimAhead, Duration completeWindow, int completeBatch) {
+    public record JobPath(ClaimAheadSizing claimAhead, Duration completeWindow, int completeBatch) {
     }
 
     /** One setting: its flag, its environment variable, its default ("" = none) and what it does. */
@@ -48,8 +51,11 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
             new Option("token", "FLEET_RUNNER_TOKEN", "", "bearer token of the runner role (required)"),
             new Option("grace", "FLEET_RUNNER_GRACE", "30s", "at shutdown, how long running jobs may take to finish"),
             new Option("claim-wait", "FLEET_RUNNER_CLAIM_WAIT", "5s", "long-poll wait of one claim (≤ 30s)"),
-            new Option("claim-ahead", "FLEET_RUNNER_CLAIM_AHEAD", "",
-                    "jobs claimed beyond the free slots, held in a local buffer (0–1000; default: concurrency)"),
+            new Option("claim-ahead", "FLEET_RUNNER_CLAIM_AHEAD", "auto",
+                    "jobs claimed beyond the free slots, held in a local buffer (0–1000, or 'auto': about"
+                            + " --claim-ahead-horizon of work at the rate jobs finish here, from concurrency to 500)"),
+            new Option("claim-ahead-horizon", "FLEET_RUNNER_CLAIM_AHEAD_HORIZON", "200ms",
+                    "with --claim-ahead auto, how much work the buffer holds (≤ 10s)"),
             new Option("complete-window", "FLEET_RUNNER_COMPLETE_WINDOW", "2ms",
                     "how long outcomes wait to share one complete/fail request (≤ 1s)"),
             new Option("complete-batch", "FLEET_RUNNER_COMPLETE_BATCH", "200", "most outcomes per request (1–1000)"),
@@ -112,7 +118,19 @@ public record RunnerConfig(String pool, String queue, int concurrency, int maxSe
         if (claimWait.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException("--claim-wait may be at most 30s (queue-service's limit)");
         }
-        int claimAhead = v.get("claim-ahead").isEmpty() ? concurrency : number(v, "claim-ahead", 0, 1000);
+        Duration horizon = duration(v, "claim-ahead-horizon");
+        if (horizon.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("--claim-ahead-horizon may be at most 10s");
+        }
+        ClaimAheadSizing claimAhead;
+        if (v.get("claim-ahead").equals("auto")) {
+            claimAhead = ClaimAheadSizing.adaptive(concurrency, horizon);
+        } else if (v.get("claim-ahead").matches("\\d{1,4}")) {
+            claimAhead = ClaimAheadSizing.fixed(number(v, "claim-ahead", 0, 1000));
+        } else {
+            throw new IllegalArgumentException("--claim-ahead must be 'auto' or a whole number from 0 to 1000, got '"
+                    + v.get("claim-ahead") + "'");
+        }
         Duration completeWindow = duration(v, "complete-window");
         if (completeWindow.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("--complete-window may be at most 1s");

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.fleet.client.Acknowledgement;
 import dev.fleet.client.BatchCompleter;
 import dev.fleet.client.ClaimAhead;
+import dev.fleet.client.ClaimAheadSizing;
 import dev.fleet.client.ClaimedJob;
 import dev.fleet.client.FleetApiException;
 import dev.fleet.client.FleetClient;
@@ -166,6 +169,60 @@ class JobPathIT extends AgainstFleetServices {
                 assertThat(job.get("attempt").asInt()).isZero();
             }
         }
+    }
+
+    @Test
+    void anAdaptiveBufferGrowsWhileJobsFinishFastWithinItsCeilingAndShrinksWhenTheyStop() throws Exception {
+        String name = RunnerIT.unique("adaptive");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.addAll(queue.enqueue(name, "noop", Collections.nCopies(1000, Map.of())));
+        }
+        ClaimAheadSizing sizing = new ClaimAheadSizing(2, 40, Duration.ofSeconds(1));
+        AtomicInteger mostHeld = new AtomicInteger();
+        AtomicBoolean consuming = new AtomicBoolean(true);
+        AtomicInteger acknowledged = new AtomicInteger();
+        try (FleetClient fleet = new FleetClient(services.clientConfig());
+                BatchCompleter completer = new BatchCompleter(fleet.queue(), BatchCompleter.WINDOW_DEFAULT, 200);
+                ClaimAhead feed = new ClaimAhead(fleet.queue(), name, "adaptive-it", 2, sizing, Duration.ofMillis(200))) {
+            feed.start();
+            assertThat(feed.ahead()).isEqualTo(2);
+            Thread consumer = Thread.ofPlatform().start(() -> {
+                try {
+                    while (consuming.get()) {
+                        mostHeld.accumulateAndGet(feed.held(), Math::max);
+                        ClaimedJob job = feed.take(Duration.ofMillis(100));
+                        if (job != null) {
+                            completer.complete(job, null).whenComplete((ack, error) -> {
+                                if (ack == Acknowledgement.ACKNOWLEDGED) {
+                                    acknowledged.incrementAndGet();
+                                }
+                                feed.done(job);
+                            });
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            // Jobs finishing at tens per second or more want more than the 2 of the floor.
+            await().atMost(Duration.ofSeconds(120)).until(() -> feed.ahead() > 10);
+            consuming.set(false);
+            consumer.join();
+            // Nothing finishes any more: the buffer falls back to its floor, and claims nothing
+            // beyond it (what it already held stays until it is taken or given back).
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.ahead() == 2);
+            assertThat(mostHeld.get()).isLessThanOrEqualTo(2 + 40);
+            int heldThen = feed.held();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() > until);
+            assertThat(feed.held()).isLessThanOrEqualTo(Math.max(heldThen, 2 + 2));
+            feed.stop();
+            assertThat(feed.buffered()).isZero();
+        }
+        // Every job done once or back in the queue, none left held.
+        assertThat(depth(name, "running")).isZero();
+        assertThat(depth(name, "available")).isEqualTo(ids.size() - acknowledged.get());
     }
 
     @Test

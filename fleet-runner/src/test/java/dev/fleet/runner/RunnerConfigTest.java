@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleet.client.ClaimAheadSizing;
+
 class RunnerConfigTest {
 
     @Test
@@ -22,6 +24,10 @@ class RunnerConfigTest {
         assertThat(config.grace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.allowCommands()).isFalse();
         assertThat(config.endpoint(9100)).isEqualTo("http://127.0.0.1:9100");
+        // The buffer adapts by default: from the slots to 500, about 200 ms of work.
+        assertThat(config.jobPath().claimAhead()).isEqualTo(new ClaimAheadSizing(4, 500, Duration.ofMillis(200)));
+        assertThat(RunnerConfig.parse(new String[] {"--token", "t", "--claim-ahead", "7"}, Map.of()).jobPath().claimAhead())
+                .isEqualTo(ClaimAheadSizing.fixed(7));
     }
 
     @Test
@@ -54,6 +60,9 @@ class RunnerConfigTest {
         assertRefused(new String[] {"--token", "t", "--concurrency", "0"}, "--concurrency must be a whole number from 1 to 256");
         assertRefused(new String[] {"--token", "t", "--grace", "soon"}, "--grace must be a duration like 500ms");
         assertRefused(new String[] {"--token", "t", "--claim-wait", "1m"}, "--claim-wait may be at most 30s");
+        assertRefused(new String[] {"--token", "t", "--claim-ahead", "many"}, "--claim-ahead must be 'auto' or a whole number");
+        assertRefused(new String[] {"--token", "t", "--claim-ahead", "1001"}, "--claim-ahead must be a whole number from 0 to 1000");
+        assertRefused(new String[] {"--token", "t", "--claim-ahead-horizon", "1m"}, "--claim-ahead-horizon may be at most 10s");
         assertRefused(new String[] {"--token", "t", "--queue-url", "ftp://x"}, "--queue-url must be an http(s) URL");
         assertRefused(new String[] {"--token", "t", "--pool", "no spaces"}, "--pool must be 1–100 letters");
         assertRefused(new String[] {"--token", "t", "--labels", "novalue"}, "--labels must look like k=v,k=v");

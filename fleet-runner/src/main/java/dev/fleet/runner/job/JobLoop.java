@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.fleet.client.Acknowledgement;
 import dev.fleet.client.BatchCompleter;
 import dev.fleet.client.ClaimAhead;
+import dev.fleet.client.ClaimAheadSizing;
 import dev.fleet.client.ClaimedJob;
 import dev.fleet.client.LeaseResult;
 import dev.fleet.client.Outcome;
@@ -54,13 +55,13 @@ public final class JobLoop implements AutoCloseable {
     private Thread stopper;
 
     /**
-     * @param claimAhead     jobs claimed beyond the free slots (0: only for free slots)
+     * @param claimAhead     how many jobs are claimed beyond the free slots
      * @param completeWindow how long outcomes wait to share a request
      * @param completeBatch  most outcomes per request
      * @param telemetry      where job timings go, or null
      */
     public JobLoop(QueueClient queue, String queueName, String runnerId, int concurrency, Duration claimWait,
-            int claimAhead, Duration completeWindow, int completeBatch, JobHandlers handlers,
+            ClaimAheadSizing claimAhead, Duration completeWindow, int completeBatch, JobHandlers handlers,
             TelemetryReporter telemetry) {
         this.queue = queue;
         this.queueName = queueName;

@@ -11,6 +11,8 @@ import dev.fleet.platform.time.Timestamps;
 import dev.fleet.session.config.SessionConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -58,9 +60,12 @@ public class ResourceLeases {
     /** Leases one value of each kind on {@code host} to the session; 503 when a kind is used up there. */
     public Uni<Resources> allocate(SqlConnection tx, String host, UUID session, Instant now) {
         int lastBlock = (ranges.portMax() - ranges.portMin() + 1) / ranges.portBlockSize() - 1;
-        return tx.preparedQuery(LOCK_HOST).execute(Tuple.of(host))
-                .chain(() -> tx.preparedQuery(ALLOCATE).execute(Tuple.from(new Object[] { host, session,
-                        Timestamps.param(now), ranges.displayMin(), ranges.displayMax(), lastBlock, ranges.volumeMax() })))
+        // Both statements go out together: PostgreSQL runs the allocation once the lock is granted,
+        // so the lock costs no round trip of its own while other placements wait on this host.
+        Uni<?> locked = tx.preparedQuery(LOCK_HOST).execute(Tuple.of(host));
+        Uni<RowSet<Row>> allocated = tx.preparedQuery(ALLOCATE).execute(Tuple.from(new Object[] { host, session,
+                Timestamps.param(now), ranges.displayMin(), ranges.displayMax(), lastBlock, ranges.volumeMax() }));
+        return Uni.combine().all().unis(locked, allocated).asTuple().map(both -> both.getItem2())
                 .map(rows -> {
                     JsonObject leased = new JsonObject();
                     rows.forEach(row -> leased.put(row.getString("kind"), row.getInteger("value")));

@@ -98,8 +98,9 @@ public class SessionService {
             if (placed.isEmpty()) {
                 return inserted.chain(() -> operations.insert(tx, OperationKind.start, id, null, metadata, pendingDeadline));
             }
-            return inserted
-                    .chain(() -> leases.allocate(tx.conn(), host, id, tx.now()))
+            // The session row and the leases go out together (one round trip while the runner's row is locked).
+            return Uni.combine().all().unis(inserted, leases.allocate(tx.conn(), host, id, tx.now())).asTuple()
+                    .map(both -> both.getItem2())
                     .chain(resources -> operations.insert(tx, OperationKind.start, id, runner,
                             metadata.put("resources", resources.toJson()), timeouts.deadline(OperationKind.start, tx.now())));
         }));

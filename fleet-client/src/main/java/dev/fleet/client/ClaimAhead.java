@@ -95,10 +95,7 @@ public final class ClaimAhead implements AutoCloseable {
      * @param ahead jobs held beyond the slots (0: claim only for free slots)
      */
     public ClaimAhead(QueueClient queue, String queueName, String runnerId, int slots, int ahead, Duration claimWait) {
-        this(queue, queueName, runnerId, slots, ClaimAheadSizing.fixed(Math.max(0, ahead)), claimWait);
-        if (ahead < 0) {
-            throw new IllegalArgumentException("ahead ≥ 0");
-        }
+        this(queue, queueName, runnerId, slots, ClaimAheadSizing.fixed(ahead), claimWait);
     }
 
     /** @param sizing how many jobs are held beyond the slots, fixed or adapted to the rate jobs finish */

@@ -11,8 +11,6 @@ import java.time.Duration;
  */
 public record ClaimAheadSizing(int floor, int ceiling, Duration horizon) {
 
-    /** Default horizon of an adaptive buffer: a fifth of a second of this process's work. */
-    public static final Duration HORIZON_DEFAULT = Duration.ofMillis(200);
     /** Default ceiling of an adaptive buffer. */
     public static final int CEILING_DEFAULT = 500;
 

@@ -15,7 +15,7 @@ class ClaimAheadSizingTest {
         assertThat(sizing.adapts()).isTrue();
         assertThat(sizing.aheadFor(0)).isEqualTo(12); // nothing finished yet: one more round of work
         assertThat(sizing.aheadFor(10)).isEqualTo(12); // 1 s jobs: never fewer than the slots
-        assertThat(sizing.aheadFor(1000)).isEqualTo(200); // 10 ms jobs on 12 slots: ~1200/s, 200 ms of it
+        assertThat(sizing.aheadFor(1000)).isEqualTo(200); // 10 ms jobs on 12 slots (~1000/s): 200 ms of them
         assertThat(sizing.aheadFor(1001)).isEqualTo(201); // rounded up
         assertThat(sizing.aheadFor(50_000)).isEqualTo(500); // the ceiling
     }

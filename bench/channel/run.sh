@@ -16,7 +16,9 @@
 # Environment: JAVA_HOME, CB_BASE_PORT [48480] (queue +1, session +2, runner +10), FLEET_BENCH_DB
 # [fleet_bench_channel, recreated each run], FLEET_DB_HOST/PORT, CB_BUILD=1 to build first
 # (default: only when a jar is missing), CB_BUILD_WAIT_S [300], CB_WARMUP_SESSIONS [40] and CB_WARMUP_JOBS [400]
-# (discarded rounds before measuring, channel on; off warms with 2 sessions).
+# (discarded rounds before measuring, channel on; off warms with 2 sessions), CB_MODES ['on off'] (one
+# mode alone for quicker comparisons; the other's rows then read 'not run'), CB_RUNNER_ARGS (more
+# fleet-runner arguments, e.g. '--complete-window 0ms').
 # Needs: PostgreSQL (deploy/local/lib.sh creates role and database), curl. Every process it starts
 # is stopped by PID on exit; every phase is bounded by count and by a deadline.
 set -eEuo pipefail
@@ -40,6 +42,11 @@ OFF_CONCURRENT=${CB_OFF_CONCURRENT:-$(q 16 8)}
 JOBS_SERIAL=${CB_JOBS_SERIAL:-$(q 200 50)}
 JOBS_CONCURRENT=${CB_JOBS_CONCURRENT:-$(q 400 80)}
 POLL_MS=${CB_POLL_MS:-50}
+MODES=${CB_MODES:-on off}
+RUNNER_ARGS=${CB_RUNNER_ARGS:-}
+JAVA_OPTS=${CB_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m}
+RUNNER_JAVA_OPTS=${CB_RUNNER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}
+[[ $MODES =~ ^(on|off)( (on|off))?$ ]] || die "CB_MODES is 'on', 'off' or 'on off', not '$MODES'"
 # Discarded rounds before each measured phase warm the JITs of the services, the runner and the
 # driver, so that what is measured is the steady state a long-lived fleet runs in. With the channel
 # off each session waits for a heartbeat (~5 s), so that mode warms with 2.
@@ -75,29 +82,29 @@ service_env=(FLEET_DB_HOST="$PGHOST_" FLEET_DB_PORT="$PGPORT_" FLEET_DB_NAME="$D
   FLEET_DB_PASSWORD="$FLEET_DB_PASSWORD" FLEET_AUTH_ADMIN_TOKENS=bench-admin-$(rand)
   FLEET_AUTH_RUNNER_TOKENS="$RUNNER_TOKEN" FLEET_AUTH_CLIENT_TOKENS="$CB_CLIENT_TOKEN" QUARKUS_HTTP_HOST=127.0.0.1)
 say "starting queue-service on $CB_QUEUE_URL and session-service on $CB_SESSION_URL"
-env "${service_env[@]}" QUARKUS_HTTP_PORT=$((BASE + 1)) "$JAVA" -XX:+UseSerialGC -Xmx512m -jar "$(jar queue-service)" \
+env "${service_env[@]}" QUARKUS_HTTP_PORT=$((BASE + 1)) "$JAVA" $JAVA_OPTS -jar "$(jar queue-service)" \
   >"$OUT/queue-service.log" 2>&1 </dev/null &
 queue_pid=$!
 # The runner reports this machine's real CPU; on the shared 2-core box that often reads as overloaded
 # (degraded, so no session is placed): the thresholds are set out of reach.
 env "${service_env[@]}" QUARKUS_HTTP_PORT=$((BASE + 2)) FLEET_SESSION_RUNNERS_OVERLOAD_CPU_PERCENT=101 \
-  FLEET_SESSION_RUNNERS_OVERLOAD_MEMORY_PERCENT=101 "$JAVA" -XX:+UseSerialGC -Xmx512m -jar "$(jar session-service)" \
+  FLEET_SESSION_RUNNERS_OVERLOAD_MEMORY_PERCENT=101 "$JAVA" $JAVA_OPTS -jar "$(jar session-service)" \
   >"$SVC_LOG" 2>&1 </dev/null &
 svc_pid=$!
 await_up "$CB_QUEUE_URL" queue-service "$queue_pid" "$OUT/queue-service.log"
 await_ready "$CB_SESSION_URL" session-service
 
 # run_mode on|off: one reference runner with the channel on or off, both phases against it.
-declare -A res
+declare -A res=([son]='' [soff]='' [jon]='' [joff]='')
 run_mode() {
   local mode=$1 pool=bench-$1 channel serial concurrent wait warm_sessions
   if [[ $mode == on ]]; then channel=$CB_SESSION_URL; serial=$SERIAL; concurrent=$CONCURRENT; wait=long
     warm_sessions=$WARMUP_SESSIONS
   else channel=none; serial=$OFF_SERIAL; concurrent=$OFF_CONCURRENT; wait=poll; warm_sessions=2; fi
   say "channel $mode: starting the reference runner (pool and queue $pool)"
-  "$JAVA" -XX:+UseSerialGC -Xmx256m -jar "$ROOT/fleet-runner/target/fleet-runner.jar" --pool "$pool" --queue "$pool" \
+  "$JAVA" $RUNNER_JAVA_OPTS -jar "$ROOT/fleet-runner/target/fleet-runner.jar" --pool "$pool" --queue "$pool" \
     --concurrency 4 --max-sessions 1000 --port $((BASE + 10)) --queue-url "$CB_QUEUE_URL" --session-url "$CB_SESSION_URL" \
-    --telemetry-url none --token "$RUNNER_TOKEN" --channel-urls "$channel" --grace 2s \
+    --telemetry-url none --token "$RUNNER_TOKEN" --channel-urls "$channel" --grace 2s $RUNNER_ARGS \
     >"$OUT/runner-$mode.log" 2>&1 </dev/null &
   runner_pid=$!
   local i
@@ -119,10 +126,10 @@ run_mode() {
   stop_pid "$runner_pid" runner
   runner_pid=""
 }
-run_mode on
-run_mode off
+for mode in $MODES; do run_mode "$mode"; done
 
 row() {   # row LABEL RESULT
+  [[ -n $2 ]] || { echo "| $1 | not run | not run |"; return; }
   echo "| $1 | $(kv "$2" serial_p50_ms) / $(kv "$2" serial_p99_ms) / $(kv "$2" serial_max_ms) ms ($(kv "$2" serial_n)) | $(kv "$2" concurrent_p50_ms) / $(kv "$2" concurrent_p99_ms) / $(kv "$2" concurrent_max_ms) ms ($(kv "$2" concurrent_n)) |"
 }
 {
@@ -138,10 +145,10 @@ row() {   # row LABEL RESULT
   row "noop enqueue → result, producer long-polls" "${res[jon]}"
   row "noop enqueue → result, producer polls every $POLL_MS ms" "${res[joff]}"
   echo
-  echo "Targets: create → running with the channel p50 $(kv "${res[son]}" serial_p50_ms) ms < 20 ($(verdict "$(kv "${res[son]}" serial_p50_ms)" "<" 20)),"\
+  if [[ -n ${res[son]} ]]; then echo "Targets: create → running with the channel p50 $(kv "${res[son]}" serial_p50_ms) ms < 20 ($(verdict "$(kv "${res[son]}" serial_p50_ms)" "<" 20)),"\
        "p99 $(kv "${res[son]}" serial_p99_ms) ms < 100 ($(verdict "$(kv "${res[son]}" serial_p99_ms)" "<" 100)) one at a time;"\
        "8 in flight p99 $(kv "${res[son]}" concurrent_p99_ms) ms ($(verdict "$(kv "${res[son]}" concurrent_p99_ms)" "<" 100));"\
        "enqueue → result p99 $(kv "${res[jon]}" serial_p99_ms) ms < 50 ($(verdict "$(kv "${res[jon]}" serial_p99_ms)" "<" 50)) one at a time,"\
-       "$(kv "${res[jon]}" concurrent_p99_ms) ms 8 in flight ($(verdict "$(kv "${res[jon]}" concurrent_p99_ms)" "<" 50))."
+       "$(kv "${res[jon]}" concurrent_p99_ms) ms 8 in flight ($(verdict "$(kv "${res[jon]}" concurrent_p99_ms)" "<" 50))."; fi
 } | tee "$RESULTS"
 say "saved ${RESULTS#"$ROOT"/}"

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -147,17 +148,18 @@ public class OperationService {
     }
 
     private Uni<OperationView> report(UUID id, RunnerCaller caller, BiFunction<SessionTx, Locked, Uni<OperationView>> work) {
-        return store.find(transactions.pool(), id).chain(found -> {
-            OperationView seen = found.orElseThrow(() -> unknownOperation(id));
-            return transactions.run(tx -> sessions.lock(tx, seen.target())
-                    .chain(row -> store.lock(tx, id).chain(op -> caller.requireRunner(tx.conn(), op.orElseThrow().runnerId(),
-                            "Operation " + id)
-                            .chain(() -> {
-                                if (op.get().done()) {
-                                    throw alreadyDone(op.get());
-                                }
-                                return work.apply(tx, new Locked(row, op.get()));
-                            }))));
+        return transactions.run(tx -> {
+            // The session's lock, then the operation's, then the token check go out together (one round trip).
+            Uni<Optional<SessionRow>> session = sessions.lockOfOperation(tx, id);
+            Uni<Optional<OperationView>> op = store.lock(tx, id);
+            Uni<Void> allowed = caller.requireOperationRunner(tx.conn(), id);
+            return Uni.combine().all().unis(session, op, allowed).asTuple().chain(all -> {
+                OperationView locked = all.getItem2().orElseThrow(() -> unknownOperation(id));
+                if (locked.done()) {
+                    throw alreadyDone(locked);
+                }
+                return work.apply(tx, new Locked(all.getItem1().orElseThrow(() -> unknownOperation(id)), locked));
+            });
         });
     }
 

@@ -7,6 +7,7 @@ import dev.fleet.platform.auth.FleetRole;
 import dev.fleet.platform.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -18,6 +19,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public record RunnerCaller(byte[] tokenDigest) {
 
     private static final String TOKEN = "SELECT token_hash FROM session.runners WHERE id = $1";
+    private static final String TOKEN_OF_OPERATION = "SELECT o.runner_id, r.token_hash FROM session.operations o"
+            + " LEFT JOIN session.runners r ON r.id = o.runner_id WHERE o.id = $1";
 
     public static RunnerCaller of(SecurityIdentity identity, String token) {
         if (identity.hasRole(FleetRole.ADMIN)) {
@@ -44,6 +47,31 @@ public record RunnerCaller(byte[] tokenDigest) {
             if (rows.size() == 0
                     || !MessageDigest.isEqual(rows.iterator().next().getBuffer("token_hash").getBytes(), tokenDigest)) {
                 throw wrongToken(subject + " belongs to runner " + runner + "; this token is not that runner's.");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #requireRunner}, for the runner an operation is assigned to, read in the same
+     * statement (so it can share a round trip with the operation's lock, sent before it). An
+     * operation that does not exist passes: whoever asked learns that from the lock.
+     */
+    public Uni<Void> requireOperationRunner(SqlClient client, UUID operation) {
+        if (tokenDigest == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(TOKEN_OF_OPERATION).execute(Tuple.of(operation)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            UUID runner = row.getUUID("runner_id");
+            if (runner == null) {
+                throw wrongToken("Operation " + operation + " is not assigned to a runner.");
+            }
+            if (row.getBuffer("token_hash") == null || !MessageDigest.isEqual(row.getBuffer("token_hash").getBytes(), tokenDigest)) {
+                throw wrongToken("Operation " + operation + " belongs to runner " + runner + "; this token is not that runner's.");
             }
             return null;
         });

@@ -61,7 +61,7 @@ public class OperationOutcomes {
         if (op.kind() == OperationKind.start) {
             metrics.started(Duration.between(op.createdAt(), tx.now()));
         }
-        return effect.chain(() -> operations.succeed(tx, op.id(), result));
+        return alongside(effect, operations.succeed(tx, op.id(), result));
     }
 
     public Uni<OperationView> fail(SessionTx tx, SessionRow row, OperationView op, String code, String message) {
@@ -76,7 +76,15 @@ public class OperationOutcomes {
             case handover -> undoHandover(tx, row, op);
         };
         metrics.operationEnded(op.kind().name(), code);
-        return effect.chain(() -> operations.fail(tx, op.id(), code, message));
+        return alongside(effect, operations.fail(tx, op.id(), code, message));
+    }
+
+    /**
+     * The effect and the operation's own end go out together: neither reads what the other writes
+     * (an ending session's clean-up spares the finishing operation), so they share a round trip.
+     */
+    private static Uni<OperationView> alongside(Uni<Void> effect, Uni<OperationView> closed) {
+        return Uni.combine().all().unis(effect, closed).asTuple().map(both -> both.getItem2());
     }
 
     private Uni<Void> completeHandover(SessionTx tx, SessionRow row, OperationView op) {

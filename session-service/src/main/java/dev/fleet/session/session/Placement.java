@@ -10,6 +10,7 @@ import dev.fleet.session.config.SessionConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -26,15 +27,18 @@ public class Placement {
     public record Placed(UUID runnerId, String host) {
     }
 
-    private static final String PLACE = """
-            WITH chosen AS (
-                SELECT id FROM session.runners
-                WHERE pool = $1 AND health = 'healthy' AND NOT draining AND live_sessions < max_sessions
-                  AND labels @> $2 AND ($3::uuid IS NULL OR id <> $3) AND ($4::uuid IS NULL OR id = $4)
-                ORDER BY live_sessions::float8 / max_sessions, coalesce(cpu_percent, 0), id
-                LIMIT 1 FOR UPDATE)
-            UPDATE session.runners r SET live_sessions = r.live_sessions + 1, sessions_total = r.sessions_total + 1
-            FROM chosen WHERE r.id = chosen.id RETURNING r.id, r.host""";
+    // The least loaded matching runner with a free slot ($1 pool, $2 labels, $3 excluded, $4 the only
+    // one allowed), locked; and taking one of its slots.
+    static final String CHOOSE = """
+            SELECT id FROM session.runners
+            WHERE pool = $1 AND health = 'healthy' AND NOT draining AND live_sessions < max_sessions
+              AND labels @> $2 AND ($3::uuid IS NULL OR id <> $3) AND ($4::uuid IS NULL OR id = $4)
+            ORDER BY live_sessions::float8 / max_sessions, coalesce(cpu_percent, 0), id
+            LIMIT 1 FOR UPDATE""";
+    static final String TAKE_SLOT = "UPDATE session.runners r SET live_sessions = r.live_sessions + 1,"
+            + " sessions_total = r.sessions_total + 1 FROM chosen WHERE r.id = chosen.id RETURNING r.id, r.host";
+
+    private static final String PLACE = "WITH chosen AS (" + CHOOSE + ") " + TAKE_SLOT;
 
     private static final String ANY_CANDIDATE = "SELECT EXISTS (SELECT 1 FROM session.runners WHERE pool = $1"
             + " AND health = 'healthy' AND NOT draining AND labels @> $2) AS any";
@@ -50,14 +54,16 @@ public class Placement {
 
     /** Takes a slot on a matching runner, other than {@code exclude} and, if given, exactly {@code only}. */
     public Uni<Optional<Placed>> place(SessionTx tx, String pool, JsonObject labels, UUID exclude, UUID only) {
-        return tx.conn().preparedQuery(PLACE).execute(Tuple.of(pool, labels, exclude, only))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return Optional.empty();
-                    }
-                    Row row = rows.iterator().next();
-                    return Optional.of(new Placed(row.getUUID("id"), row.getString("host")));
-                });
+        return tx.conn().preparedQuery(PLACE).execute(Tuple.of(pool, labels, exclude, only)).map(Placement::placed);
+    }
+
+    /** The runner a placing statement returned ({@code id}, {@code host}), if it found one. */
+    static Optional<Placed> placed(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row row = rows.iterator().next();
+        return Optional.of(new Placed(row.getUUID("id"), row.getString("host")));
     }
 
     /** Gives a runner's slot back; {@code failed} counts a failure against it. */

@@ -14,6 +14,7 @@ import dev.fleet.platform.problem.ProblemException;
 import dev.fleet.platform.time.Timestamps;
 import dev.fleet.session.config.SessionConfig;
 import dev.fleet.session.lease.ResourceLeases;
+import dev.fleet.session.lease.Resources;
 import dev.fleet.session.metrics.SessionMetrics;
 import dev.fleet.session.operation.OperationError;
 import dev.fleet.session.operation.OperationKind;
@@ -35,6 +36,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class SessionService {
 
+    // The first step of a placed create: a slot on the least loaded matching runner and the session
+    // recorded on it, in one statement ($1 pool, $2 labels, $3/$4 unused filters, then the session's columns).
+    private static final String PLACE_NEW = "WITH chosen AS (" + Placement.CHOOSE + "), placed AS (" + Placement.TAKE_SLOT
+            + ") INSERT INTO session.sessions (id, pool, labels, owner, kind, state, runner_id, host, created_at,"
+            + " updated_at, auto_pause, idle_human_ms, idle_agent_ms, last_human_activity_at, last_agent_activity_at)"
+            + " SELECT $5, $1, $2, $6, $7, 'starting', placed.id, placed.host, $8, $8, $9, $10, $11, $8, $8 FROM placed"
+            + " RETURNING runner_id AS id, host";
+
     private static final String INSERT = """
             INSERT INTO session.sessions (id, pool, labels, owner, kind, state, runner_id, host, created_at, updated_at,
                 start_deadline, auto_pause, idle_human_ms, idle_agent_ms, last_human_activity_at, last_agent_activity_at)
@@ -54,10 +63,13 @@ public class SessionService {
     private final OperationTimeouts timeouts;
     private final SessionConfig config;
     private final SessionMetrics metrics;
+    private final HalfPlacedSessions halfPlaced;
 
     SessionService(SessionTransactions transactions, SessionStore store, Placement placement, ResourceLeases leases,
-            OperationStore operations, OperationTimeouts timeouts, SessionConfig config, SessionMetrics metrics) {
+            OperationStore operations, OperationTimeouts timeouts, SessionConfig config, SessionMetrics metrics,
+            HalfPlacedSessions halfPlaced) {
         this.metrics = metrics;
+        this.halfPlaced = halfPlaced;
         this.transactions = transactions;
         this.store = store;
         this.placement = placement;
@@ -71,39 +83,66 @@ public class SessionService {
      * Places the session and answers its start operation. With no runner free, 429/503 with
      * Retry-After, or, with {@code wait=true}, a pending session whose start waits up to
      * {@code fleet.session.pending-timeout} for one.
+     *
+     * <p>Two steps, so that concurrent creates on one runner wait on its row only while one
+     * statement runs, not for a whole transaction: first the slot is taken and the session recorded
+     * on it, in one statement of its own; then its resources and start operation, in a transaction.
+     * If the second step fails the first is undone ({@link HalfPlacedSessions}).
      */
     public Uni<OperationView> createSession(CreateSessionRequest request) {
         UUID id = UUID.randomUUID();
         JsonObject labels = new JsonObject(new LinkedHashMap<>(request.labels()));
         boolean wait = Boolean.TRUE.equals(request.waitForRunner());
-        return transactions.run(tx -> placement.place(tx, request.pool(), labels, null, null).chain(placed -> {
-            if (placed.isEmpty() && !wait) {
+        boolean autoPause = !Boolean.FALSE.equals(request.autoPause());
+        long idleHumanMs = orDefault(request.idleHumanMs(), config.idle().humanAfter());
+        long idleAgentMs = orDefault(request.idleAgentMs(), config.idle().agentAfter());
+        Tuple placing = Tuple.from(new Object[] { request.pool(), labels, null, null, id, request.owner(),
+                request.kind().name(), Timestamps.param(transactions.clock().instant()), autoPause, idleHumanMs, idleAgentMs });
+        return transactions.pool().preparedQuery(PLACE_NEW).execute(placing).map(Placement::placed).chain(placed -> {
+            if (placed.isPresent()) {
+                metrics.sessionCreated(request.pool(), "placed");
+                return startPlaced(id, request.pool(), placed.get())
+                        // Should the take-back fail too, the sweep does it later; the caller learns the first failure.
+                        .onFailure().call(() -> halfPlaced.takeBack(transactions.pool(), id).onFailure().recoverWithNull());
+            }
+            if (!wait) {
                 metrics.sessionCreated(request.pool(), "refused");
-                return placement.refuse(tx, request.pool(), labels);
+                return transactions.run(tx -> placement.refuse(tx, request.pool(), labels));
             }
-            metrics.sessionCreated(request.pool(), placed.isPresent() ? "placed" : "pending");
-            SessionState state = placed.isPresent() ? SessionState.starting : SessionState.pending;
-            UUID runner = placed.map(Placement.Placed::runnerId).orElse(null);
-            String host = placed.map(Placement.Placed::host).orElse(null);
-            Instant pendingDeadline = tx.now().plus(config.pendingTimeout());
-            Tuple row = Tuple.from(new Object[] { id, request.pool(), labels, request.owner(), request.kind().name(),
-                    state.name(), runner, host, Timestamps.param(tx.now()),
-                    placed.isPresent() ? null : Timestamps.param(pendingDeadline),
-                    !Boolean.FALSE.equals(request.autoPause()),
-                    orDefault(request.idleHumanMs(), config.idle().humanAfter()),
-                    orDefault(request.idleAgentMs(), config.idle().agentAfter()) });
-            store.announce(tx, id, request.pool(), state, null, runner);
-            JsonObject metadata = new JsonObject().put("session", id.toString()).put("pool", request.pool());
-            Uni<Void> inserted = tx.conn().preparedQuery(INSERT).execute(row).replaceWithVoid();
-            if (placed.isEmpty()) {
-                return inserted.chain(() -> operations.insert(tx, OperationKind.start, id, null, metadata, pendingDeadline));
-            }
-            // The session row and the leases go out together (one round trip while the runner's row is locked).
-            return Uni.combine().all().unis(inserted, leases.allocate(tx.conn(), host, id, tx.now())).asTuple()
-                    .map(both -> both.getItem2())
-                    .chain(resources -> operations.insert(tx, OperationKind.start, id, runner,
-                            metadata.put("resources", resources.toJson()), timeouts.deadline(OperationKind.start, tx.now())));
-        }));
+            metrics.sessionCreated(request.pool(), "pending");
+            return transactions.run(tx -> {
+                Instant pendingDeadline = tx.now().plus(config.pendingTimeout());
+                Tuple row = Tuple.from(new Object[] { id, request.pool(), labels, request.owner(), request.kind().name(),
+                        SessionState.pending.name(), null, null, Timestamps.param(tx.now()), Timestamps.param(pendingDeadline),
+                        autoPause, idleHumanMs, idleAgentMs });
+                store.announce(tx, id, request.pool(), SessionState.pending, null, null);
+                return tx.conn().preparedQuery(INSERT).execute(row).chain(() -> operations.insert(tx, OperationKind.start,
+                        id, null, new JsonObject().put("session", id.toString()).put("pool", request.pool()), pendingDeadline));
+            });
+        });
+    }
+
+    /**
+     * The second step of a placed create: the session's resources on its host and its start
+     * operation for the runner. Its row is locked first, so a session stopped meanwhile (it is
+     * listed from the first step on) is not started.
+     */
+    private Uni<OperationView> startPlaced(UUID id, String pool, Placement.Placed placed) {
+        return transactions.run(tx -> {
+            // The row lock, the host's lease lock and the allocation go out together (one round trip).
+            Uni<SessionRow> locked = store.lock(tx, id);
+            Uni<Resources> leased = leases.allocate(tx.conn(), placed.host(), id, tx.now());
+            return Uni.combine().all().unis(locked, leased).asTuple().chain(both -> {
+                if (both.getItem1().state() != SessionState.starting) {
+                    throw SessionStore.wrongState(both.getItem1(), "start");
+                }
+                store.announce(tx, id, pool, SessionState.starting, null, placed.runnerId());
+                JsonObject metadata = new JsonObject().put("session", id.toString()).put("pool", pool)
+                        .put("resources", both.getItem2().toJson());
+                return operations.insert(tx, OperationKind.start, id, placed.runnerId(), metadata,
+                        timeouts.deadline(OperationKind.start, tx.now()));
+            });
+        });
     }
 
     public Uni<SessionView> findSessionById(UUID id) {

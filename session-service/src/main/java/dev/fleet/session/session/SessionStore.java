@@ -1,6 +1,7 @@
 package dev.fleet.session.session;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Singleton;
@@ -27,6 +28,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class SessionStore {
 
     private static final String LOCK = "SELECT * FROM session.sessions WHERE id = $1 FOR UPDATE";
+    private static final String LOCK_OF_OPERATION = "SELECT * FROM session.sessions"
+            + " WHERE id = (SELECT target FROM session.operations WHERE id = $1) FOR UPDATE";
 
     // One statement for every transition; the columns each state implies follow from the new state.
     // Entering running counts as activity, so a resumed session is not paused again at once.
@@ -67,6 +70,12 @@ public class SessionStore {
             }
             return SessionRow.from(rows.iterator().next());
         });
+    }
+
+    /** The row of the session an operation acts on, locked; empty when there is no such operation. */
+    public Uni<Optional<SessionRow>> lockOfOperation(SessionTx tx, UUID operation) {
+        return tx.conn().preparedQuery(LOCK_OF_OPERATION).execute(Tuple.of(operation)).map(rows -> rows.size() == 0
+                ? Optional.empty() : Optional.of(SessionRow.from(rows.iterator().next())));
     }
 
     public Uni<SessionView> find(SqlClient client, UUID id) {

@@ -101,7 +101,10 @@ class ResourceLeaseTest {
         JsonPath again = as(CLIENT).body(Map.of("pool", pool, "labels", Map.of(), "owner", "o", "kind", "agent"))
                 .when().post("/sessions").then().statusCode(202).extract().jsonPath();
         assertThat(again.getInt("metadata.resources.portFrom")).isEqualTo(freedPorts);
-        // The refused attempt left nothing behind: the runner counts exactly the live sessions.
+        // The refused attempt left nothing behind: the runner counts exactly the live sessions, and
+        // the pool lists the five created (one of them stopped), not the refused one.
         assertThat(dev.fleet.session.SessionApi.runner(r.id()).getInt("liveSessions")).isEqualTo(4);
+        assertThat(as(CLIENT).queryParam("pool", pool).when().get("/sessions").then().statusCode(200)
+                .extract().jsonPath().getList("sessions")).hasSize(5);
     }
 }

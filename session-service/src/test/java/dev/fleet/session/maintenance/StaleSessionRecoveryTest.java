@@ -59,6 +59,37 @@ class StaleSessionRecoveryTest {
     }
 
     @Test
+    void aCreateThatDiedBetweenItsTwoStepsIsTakenBackOnceAbandonedAndAFreshOneIsLeftAlone() {
+        String p = freshPool();
+        TestRunner r = register(p, 5);
+        // What the first step of a create leaves: the session on its runner, its slot taken, no operation yet.
+        halfPlaced(p, r);
+        clock.advance(Duration.ofMinutes(3));
+        r.heartbeat(Map.of());
+        String fresh = halfPlaced(p, r);
+        assertThat(runner(r.id()).getInt("liveSessions")).isEqualTo(2);
+
+        assertThat(recovery.runOnce().await().indefinitely()).isGreaterThanOrEqualTo(1);
+        // Only the fresh one is left.
+        assertThat(pool.preparedQuery("SELECT id::text FROM session.sessions WHERE pool = $1").execute(Tuple.of(p))
+                .await().indefinitely().iterator().next().getString(0)).isEqualTo(fresh);
+        assertThat(runner(r.id()).getInt("liveSessions")).isEqualTo(1);
+    }
+
+    private String halfPlaced(String p, TestRunner r) {
+        String id = java.util.UUID.randomUUID().toString();
+        pool.withTransaction(tx -> tx.preparedQuery("UPDATE session.runners SET live_sessions = live_sessions + 1 WHERE id = $1::uuid")
+                .execute(Tuple.of(r.id()))
+                .chain(() -> tx.preparedQuery("INSERT INTO session.sessions (id, pool, owner, kind, state, runner_id, host,"
+                        + " created_at, updated_at, auto_pause, idle_human_ms, idle_agent_ms, last_human_activity_at,"
+                        + " last_agent_activity_at) VALUES ($1::uuid, $2, 'o', 'agent', 'starting', $3::uuid, $4, $5, $5, true,"
+                        + " 0, 0, $5, $5)").execute(Tuple.of(id, p, r.id(), r.host(),
+                                dev.fleet.platform.time.Timestamps.param(clock.instant())))))
+                .await().indefinitely();
+        return id;
+    }
+
+    @Test
     void onlyOneReplicaRecoversAtATime() {
         // Another replica holds the lock: this one skips its run.
         pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")

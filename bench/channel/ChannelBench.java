@@ -64,9 +64,9 @@ public class ChannelBench {
                     Long.parseLong(o.getOrDefault("pollMs", "50")));
             default -> throw new IllegalArgumentException("phase sessions or jobs");
         };
-        for (int i = 0; i < warmup; i++) {
-            task.run();
-        }
+        // Warmed at the measured concurrency, so the paths only concurrency takes (lock waits, fuller
+        // batches) are compiled before anything is measured too.
+        run(task, warmup, concurrency);
         List<Double> one = run(task, serial, 1);
         List<Double> many = run(task, concurrent, concurrency);
         System.out.println(String.format(Locale.ROOT, "RESULT phase=%s serial_n=%d serial_p50_ms=%.1f serial_p99_ms=%.1f"

@@ -2,10 +2,10 @@
 # Live-channel benchmark: how fast work reaches the reference runner and results reach producers.
 #
 #   sessions   session create → running on the reference runner (fleet-runner.jar): CB_SERIAL (20)
-#              one at a time, then CB_CONCURRENT (40) with 8 in flight; the figure is the session's
+#              one at a time, then CB_CONCURRENT (200) with 8 in flight; the figure is the session's
 #              own createdAt → startedAt (both stamped by session-service).
 #   jobs       noop job enqueue → result in the producer's hands: CB_JOBS_SERIAL (200) one at a time,
-#              then CB_JOBS_CONCURRENT (400) with 8 in flight.
+#              then CB_JOBS_CONCURRENT (2000) with 8 in flight.
 #   Both twice: channel on (the runner keeps its WebSocket; producers long-poll GET /jobs/{id}?waitMs)
 #   and channel off (the runner runs with --channel-urls none and learns of operations from its 5 s
 #   heartbeats; producers poll GET /jobs/{id} every CB_POLL_MS (50) ms).
@@ -15,10 +15,11 @@
 #
 # Environment: JAVA_HOME, CB_BASE_PORT [48480] (queue +1, session +2, runner +10), FLEET_BENCH_DB
 # [fleet_bench_channel, recreated each run], FLEET_DB_HOST/PORT, CB_BUILD=1 to build first
-# (default: only when a jar is missing), CB_BUILD_WAIT_S [300], CB_WARMUP_SESSIONS [40] and CB_WARMUP_JOBS [400]
-# (discarded rounds before measuring, channel on; off warms with 2 sessions), CB_MODES ['on off'] (one
+# (default: only when a jar is missing), CB_BUILD_WAIT_S [300], CB_WARMUP_SESSIONS [400] and CB_WARMUP_JOBS [4000]
+# (discarded rounds before measuring, 8 in flight, channel on; off warms with 2 sessions), CB_MODES ['on off'] (one
 # mode alone for quicker comparisons; the other's rows then read 'not run'), CB_RUNNER_ARGS (more
-# fleet-runner arguments, e.g. '--complete-window 0ms').
+# fleet-runner arguments, e.g. '--complete-window 0ms'), CB_JAVA_OPTS ['-XX:+UseSerialGC -Xmx512m', as the
+# local stack] and CB_RUNNER_JAVA_OPTS ['-XX:+UseSerialGC -Xmx256m'] (JVM options of services and runner).
 # Needs: PostgreSQL (deploy/local/lib.sh creates role and database), curl. Every process it starts
 # is stopped by PID on exit; every phase is bounded by count and by a deadline.
 set -eEuo pipefail
@@ -36,11 +37,11 @@ DB=${FLEET_BENCH_DB:-fleet_bench_channel}
 PGHOST_=$FLEET_DB_HOST
 PGPORT_=$FLEET_DB_PORT
 SERIAL=${CB_SERIAL:-$(q 20 5)}
-CONCURRENT=${CB_CONCURRENT:-$(q 40 8)}
+CONCURRENT=${CB_CONCURRENT:-$(q 200 8)}
 OFF_SERIAL=${CB_OFF_SERIAL:-$(q 10 5)}
 OFF_CONCURRENT=${CB_OFF_CONCURRENT:-$(q 16 8)}
 JOBS_SERIAL=${CB_JOBS_SERIAL:-$(q 200 50)}
-JOBS_CONCURRENT=${CB_JOBS_CONCURRENT:-$(q 400 80)}
+JOBS_CONCURRENT=${CB_JOBS_CONCURRENT:-$(q 2000 80)}
 POLL_MS=${CB_POLL_MS:-50}
 MODES=${CB_MODES:-on off}
 RUNNER_ARGS=${CB_RUNNER_ARGS:-}
@@ -50,8 +51,8 @@ RUNNER_JAVA_OPTS=${CB_RUNNER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}
 # Discarded rounds before each measured phase warm the JITs of the services, the runner and the
 # driver, so that what is measured is the steady state a long-lived fleet runs in. With the channel
 # off each session waits for a heartbeat (~5 s), so that mode warms with 2.
-WARMUP_SESSIONS=${CB_WARMUP_SESSIONS:-$(q 40 5)}
-WARMUP_JOBS=${CB_WARMUP_JOBS:-$(q 400 50)}
+WARMUP_SESSIONS=${CB_WARMUP_SESSIONS:-$(q 400 5)}
+WARMUP_JOBS=${CB_WARMUP_JOBS:-$(q 4000 50)}
 BUILD_WAIT_S=${CB_BUILD_WAIT_S:-300}
 READY_TIMEOUT_S=90
 BENCH_OTHERS='bench/channel/run\.sh --never'

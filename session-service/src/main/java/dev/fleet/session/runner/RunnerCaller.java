@@ -7,6 +7,7 @@ import dev.fleet.platform.auth.FleetRole;
 import dev.fleet.platform.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -44,10 +45,7 @@ public record RunnerCaller(byte[] tokenDigest) {
             return Uni.createFrom().failure(wrongToken(subject + " is not assigned to a runner."));
         }
         return client.preparedQuery(TOKEN).execute(Tuple.of(runner)).map(rows -> {
-            if (rows.size() == 0
-                    || !MessageDigest.isEqual(rows.iterator().next().getBuffer("token_hash").getBytes(), tokenDigest)) {
-                throw wrongToken(subject + " belongs to runner " + runner + "; this token is not that runner's.");
-            }
+            requireToken(rows.size() == 0 ? null : rows.iterator().next().getBuffer("token_hash"), runner, subject);
             return null;
         });
     }
@@ -70,11 +68,16 @@ public record RunnerCaller(byte[] tokenDigest) {
             if (runner == null) {
                 throw wrongToken("Operation " + operation + " is not assigned to a runner.");
             }
-            if (row.getBuffer("token_hash") == null || !MessageDigest.isEqual(row.getBuffer("token_hash").getBytes(), tokenDigest)) {
-                throw wrongToken("Operation " + operation + " belongs to runner " + runner + "; this token is not that runner's.");
-            }
+            requireToken(row.getBuffer("token_hash"), runner, "Operation " + operation);
             return null;
         });
+    }
+
+    /** 403 unless {@code hash} (null: no such runner) is the digest of this caller's token. */
+    private void requireToken(Buffer hash, UUID runner, String subject) {
+        if (hash == null || !MessageDigest.isEqual(hash.getBytes(), tokenDigest)) {
+            throw wrongToken(subject + " belongs to runner " + runner + "; this token is not that runner's.");
+        }
     }
 
     public static ProblemException wrongToken(String detail) {

@@ -64,17 +64,16 @@ public class SessionStore {
 
     /** The session row, locked for this transaction; 404 when there is none. */
     public Uni<SessionRow> lock(SessionTx tx, UUID id) {
-        return tx.conn().preparedQuery(LOCK).execute(Tuple.of(id)).map(rows -> {
-            if (rows.size() == 0) {
-                throw unknownSession(id);
-            }
-            return SessionRow.from(rows.iterator().next());
-        });
+        return lockFirst(tx, LOCK, id).map(row -> row.orElseThrow(() -> unknownSession(id)));
     }
 
     /** The row of the session an operation acts on, locked; empty when there is no such operation. */
     public Uni<Optional<SessionRow>> lockOfOperation(SessionTx tx, UUID operation) {
-        return tx.conn().preparedQuery(LOCK_OF_OPERATION).execute(Tuple.of(operation)).map(rows -> rows.size() == 0
+        return lockFirst(tx, LOCK_OF_OPERATION, operation);
+    }
+
+    private static Uni<Optional<SessionRow>> lockFirst(SessionTx tx, String sql, UUID id) {
+        return tx.conn().preparedQuery(sql).execute(Tuple.of(id)).map(rows -> rows.size() == 0
                 ? Optional.empty() : Optional.of(SessionRow.from(rows.iterator().next())));
     }
 

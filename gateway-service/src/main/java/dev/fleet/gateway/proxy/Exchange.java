@@ -8,15 +8,16 @@ import dev.fleet.gateway.pool.Instance;
 import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.WaitQueue;
 import dev.fleet.gateway.route.Route;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Context;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.VertxByteBufAllocator;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 
 /**
  * One client request on its way through the gateway: waiting for a slot, forwarded (body streamed
@@ -24,10 +25,10 @@ import io.vertx.core.http.RequestOptions;
  * once elsewhere. Runs on the client connection's event loop; a waiter started from another
  * thread hops back onto it. Its slot is released exactly once.
  */
-final class Exchange implements WaitQueue.Waiter {
+final class Exchange implements WaitQueue.Waiter, UpstreamConnection.Listener {
 
     private final ProxyHandler proxy;
-    private final HttpClient client;
+    private final UpstreamClient client;
     private final Context context;
     private final HttpServerRequest request;
     private final Route route;
@@ -43,10 +44,13 @@ final class Exchange implements WaitQueue.Waiter {
     private boolean reconnected;
     private boolean finished;
     private long queueTimer = -1;
-    private HttpClientRequest upstream;
+    private UpstreamConnection upstream;
+    private boolean answered;
+    private boolean reused;
+    private long sentNanos;
     private long bodyBytes;
 
-    Exchange(ProxyHandler proxy, HttpClient client, Context context, HttpServerRequest request, Route route, Pool pool, int priority,
+    Exchange(ProxyHandler proxy, UpstreamClient client, Context context, HttpServerRequest request, Route route, Pool pool, int priority,
             String requestId, long maxBodySize) {
         this.proxy = proxy;
         this.client = client;
@@ -127,107 +131,103 @@ final class Exchange implements WaitQueue.Waiter {
             return;
         }
         request.response().closeHandler(v -> finish(false));
-        RequestOptions options = new RequestOptions()
-                .setMethod(request.method())
-                .setHost(target.address().host())
-                .setPort(target.address().port())
-                .setSsl(target.address().ssl())
-                .setURI(route.upstreamUri(request.uri()))
-                .setConnectTimeout(route.connectTimeout().toMillis())
-                // Vert.x's own per-request timer, cancelled when the response headers arrive: the
-                // request timeout. (Re-arming it afterwards would leak: nothing cancels it at the end.)
-                .setIdleTimeout(Math.max(1, route.requestTimeout().toMillis()));
-        long sentNanos = System.nanoTime();
-        client.request(options).onComplete(ready -> {
-            if (finished) {
-                // the client left while the connection was being made
-                if (ready.succeeded()) {
-                    ready.result().reset();
-                }
-                return;
-            }
-            if (ready.failed()) {
-                connectFailed(ready.cause());
-            } else {
-                send(ready.result(), sentNanos);
-            }
-        });
+        client.acquire(target.address(), route.connectTimeout(), this::connected);
     }
 
-    private void send(HttpClientRequest upstreamRequest, long sentNanos) {
-        upstream = upstreamRequest;
-        ForwardedHeaders.forRequest(request, requestId, upstreamRequest.headers());
-        upstreamRequest.response().onComplete(answer -> {
-            if (answer.failed()) {
-                upstreamFailed(answer.cause());
-            } else {
-                respond(answer.result(), sentNanos);
+    private void connected(UpstreamConnection connection, Throwable failure) {
+        if (finished) {
+            if (connection != null) {
+                connection.abort(); // the client left while the connection was being made
             }
-        });
-        if (!hasBody()) {
-            upstreamRequest.end();
             return;
         }
-        String length = request.getHeader("Content-Length");
-        if (length != null) {
-            upstreamRequest.putHeader("Content-Length", length);
+        if (failure != null) {
+            connectFailed(failure);
         } else {
-            upstreamRequest.setChunked(true);
+            send(connection);
+        }
+    }
+
+    private void send(UpstreamConnection connection) {
+        upstream = connection;
+        answered = false;
+        reused = connection.reused();
+        long length = bodyLength();
+        RequestHead head = new RequestHead(connection.headBuffer(), request.method().name(), route.upstreamUri(request.uri()));
+        ForwardedHeaders.forRequest(request, requestId, head);
+        if (length < 0) {
+            head.add("Transfer-Encoding", "chunked"); // a Content-Length the client sent is copied as it is
+        }
+        sentNanos = System.nanoTime();
+        connection.send(this, head.end(), request.method() == HttpMethod.HEAD, length, route.requestTimeout().toNanos(),
+                route.idleTimeout().toNanos());
+        if (length == 0) {
+            return;
         }
         request.handler(chunk -> {
             bodyBytes += chunk.length();
             if (bodyBytes > maxBodySize) {
                 request.handler(null);
-                tooLarge(); // answers first: finishing resets the upstream request
+                tooLarge(); // answers first: finishing closes the upstream connection
                 return;
             }
-            upstreamRequest.write(chunk);
-            if (upstreamRequest.writeQueueFull()) {
-                request.pause();
-                upstreamRequest.drainHandler(v -> request.resume());
+            if (upstream == connection) {
+                connection.writeBody(chunk.getByteBuf());
+                if (!connection.writable()) {
+                    request.pause(); // resumed by onWritable
+                }
             }
         });
-        request.endHandler(v -> upstreamRequest.end());
-        request.exceptionHandler(error -> upstreamRequest.reset());
+        request.endHandler(v -> {
+            if (upstream == connection) {
+                connection.endBody();
+            }
+        });
+        request.exceptionHandler(error -> finish(false));
         request.resume();
     }
 
-    private boolean hasBody() {
+    @Override
+    public void onWritable() {
+        request.resume();
+    }
+
+    /** 0: no body; its length; or -1: a body of unknown length (sent chunked). */
+    private long bodyLength() {
         String length = request.getHeader("Content-Length");
         if (length != null) {
-            return !length.equals("0");
+            return contentLength(length);
         }
         if (request.version() != HttpVersion.HTTP_2) {
-            return request.getHeader("Transfer-Encoding") != null;
+            return request.getHeader("Transfer-Encoding") != null ? -1 : 0;
         }
         // HTTP/2 says nothing before the stream ends (the request is paused until then); forwarding
         // an empty chunked body with a GET would make many upstreams close the connection.
         return switch (request.method().name()) {
-            case "GET", "HEAD", "OPTIONS", "DELETE", "TRACE" -> false;
-            default -> true;
+            case "GET", "HEAD", "OPTIONS", "DELETE", "TRACE" -> 0;
+            default -> -1;
+        };
+    }
+
+    private boolean hasBody() {
+        return bodyLength() != 0;
+    }
+
+    private boolean idempotent() {
+        return switch (request.method().name()) {
+            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
+            default -> false;
         };
     }
 
     /** Retry only what can be replayed: an idempotent method without a body, once, within the budget. */
     private boolean mayRetry() {
         return !retried && !hasBody() && route.algorithm() != dev.fleet.gateway.balance.Algorithm.SESSION
-                && switch (request.method().name()) {
-                    case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
-                    default -> false;
-                }
-                && pool.snapshot().size() > 1 && pool.retryBudget().tryRetry();
+                && idempotent() && pool.snapshot().size() > 1 && pool.retryBudget().tryRetry();
     }
 
     private void connectFailed(Throwable cause) {
         Instance failed = instance;
-        if (cause instanceof HttpClosedException && !reconnected) {
-            // The pooled keep-alive connection closed as it was handed out (idle timeout, the
-            // instance closing it): nothing was sent and the instance did nothing wrong, so a fresh
-            // connection to the same instance tries once more, whatever the method.
-            reconnected = true;
-            forward(failed);
-            return;
-        }
         int consecutive = failed.recordConnectFailure();
         proxy.outliers().afterFailure(pool, failed, consecutive, "connect");
         releaseSlot();
@@ -252,13 +252,14 @@ final class Exchange implements WaitQueue.Waiter {
         forward(next);
     }
 
-    private void respond(HttpClientResponse answer, long sentNanos) {
+    @Override
+    public void onHead(HttpResponse answer) {
         if (finished) {
-            answer.request().reset(); // the client left before the answer came
             return;
         }
+        answered = true;
         double latencyMs = (System.nanoTime() - sentNanos) / 1e6;
-        int status = answer.statusCode();
+        int status = answer.status().code();
         boolean failed = status >= 500;
         instance.recordOutcome(latencyMs, failed);
         if (failed) {
@@ -266,58 +267,106 @@ final class Exchange implements WaitQueue.Waiter {
         }
         if (status == 503 && mayRetry()) {
             Instance refused = instance;
-            answer.request().reset();
+            dropUpstream();
             releaseSlot();
             retry(refused);
             return;
         }
         HttpServerResponse response = request.response();
         response.setStatusCode(status);
-        if (answer.statusMessage() != null && request.version() != HttpVersion.HTTP_2) {
-            response.setStatusMessage(answer.statusMessage());
+        if (request.version() != HttpVersion.HTTP_2) {
+            response.setStatusMessage(answer.status().reasonPhrase());
         }
-        ForwardedHeaders.copyEndToEnd(answer.headers(), response.headers());
+        HttpHeaders headers = answer.headers();
+        ForwardedHeaders.copyEndToEnd(headers, headers.get("Connection"), response.headers()::add, false);
         response.headers().set(ForwardedHeaders.REQUEST_ID, requestId);
-        long length = contentLength(answer.getHeader("Content-Length"));
-        if (length < 0 && request.version() == HttpVersion.HTTP_1_1) {
+        if (request.version() == HttpVersion.HTTP_1_1 && contentLength(headers.get("Content-Length")) < 0) {
             response.setChunked(true);
         }
         long took = System.nanoTime() - arrivedNanos;
         proxy.metrics().answered(pool.name(), instance, status, took);
         proxy.samples().answered(route.name(), priority, took, status);
-        relay(answer, response, length);
     }
 
     /**
-     * Streams the upstream's body to the client as it comes, with back-pressure. A body of known
-     * length ends with its last chunk ({@code end(chunk)}: headers, body and end leave in one write for
-     * the common small answer); any other chunk is written at once, so streams are never held back.
+     * Relays the upstream's body to the client as it comes, with back-pressure. The last piece ends
+     * the response ({@code end(chunk)}: for the common small answer of known length, headers, body and
+     * end leave in one write); any other piece is written at once, so streams are never held back.
      */
-    private void relay(HttpClientResponse answer, HttpServerResponse response, long length) {
-        long[] received = {0};
-        answer.handler(chunk -> {
-            if (response.closed()) {
-                finish(false);
-                return;
+    @Override
+    public void onContent(ByteBuf content, boolean last) {
+        if (finished) {
+            return;
+        }
+        HttpServerResponse response = request.response();
+        if (last) {
+            upstream = null; // the connection has gone back to its client, or closed
+        }
+        if (response.closed()) {
+            finish(false);
+            return;
+        }
+        if (last) {
+            if (!response.ended()) {
+                if (content.isReadable()) {
+                    response.end(copy(content));
+                } else {
+                    response.end();
+                }
             }
-            received[0] += chunk.length();
-            if (received[0] == length) {
-                response.end(chunk);
-                return;
-            }
-            response.write(chunk);
-            if (response.writeQueueFull()) {
-                answer.pause();
-                response.drainHandler(v -> answer.resume());
-            }
-        });
-        answer.exceptionHandler(error -> finish(false));
-        answer.endHandler(v -> {
-            if (!response.ended() && !response.closed()) {
-                response.end();
-            }
-            finish(!response.closed());
-        });
+            finish(true);
+            return;
+        }
+        if (!content.isReadable()) {
+            return;
+        }
+        response.write(copy(content));
+        if (response.writeQueueFull()) {
+            UpstreamConnection reading = upstream;
+            reading.pauseReading();
+            response.drainHandler(v -> reading.resumeReading());
+        }
+    }
+
+    /** The event loop's own heap buffer, as Vert.x's client handed bodies on: the decoder's buffer is reused. */
+    private static Buffer copy(ByteBuf content) {
+        return Buffer.buffer(VertxByteBufAllocator.DEFAULT.heapBuffer(content.readableBytes()).writeBytes(content));
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        upstream = null;
+        if (finished) {
+            return;
+        }
+        if (answered) {
+            // part of the answer was relayed: only closing the client's stream tells it the rest is missing
+            request.response().reset();
+            finish(false);
+            return;
+        }
+        if (cause instanceof TimeoutException) {
+            timedOut();
+            return;
+        }
+        Instance failed = instance;
+        if (reused && !reconnected && !hasBody() && idempotent()) {
+            // A kept-alive connection the instance closed as the request went out (its idle timeout):
+            // the instance did nothing wrong, and a fresh connection to it tries once more.
+            reconnected = true;
+            forward(failed);
+            return;
+        }
+        int consecutive = failed.recordConnectFailure();
+        proxy.outliers().afterFailure(pool, failed, consecutive, "reset");
+        // No byte of an answer came: a replayable request goes elsewhere, as after a connect failure.
+        if (mayRetry()) {
+            releaseSlot();
+            retry(failed);
+            return;
+        }
+        fail(502, GatewayProblems.UPSTREAM_FAILED, failed.address() + " failed before answering: "
+                + cause.getMessage(), null);
     }
 
     private static long contentLength(String header) {
@@ -335,31 +384,8 @@ final class Exchange implements WaitQueue.Waiter {
         Instance slow = instance;
         slow.recordOutcome(route.requestTimeout().toMillis(), true);
         proxy.outliers().afterFailure(pool, slow, slow.consecutiveFailures(), "timeout");
-        // fail() resets the upstream request once this exchange counts as finished
         fail(504, GatewayProblems.UPSTREAM_TIMEOUT, slow.address() + " did not answer within "
                 + route.requestTimeout().toMillis() + " ms", null);
-    }
-
-    private void upstreamFailed(Throwable cause) {
-        if (finished) {
-            return;
-        }
-        if (cause instanceof TimeoutException) {
-            timedOut();
-            return;
-        }
-        Instance failed = instance;
-        int consecutive = failed.recordConnectFailure();
-        proxy.outliers().afterFailure(pool, failed, consecutive, "reset");
-        // No byte of an answer came: a replayable request goes elsewhere, as after a connect failure.
-        if (mayRetry()) {
-            upstream = null;
-            releaseSlot();
-            retry(failed);
-            return;
-        }
-        fail(502, GatewayProblems.UPSTREAM_FAILED, failed.address() + " failed before answering: "
-                + cause.getMessage(), null);
     }
 
     private void tooLarge() {
@@ -383,8 +409,17 @@ final class Exchange implements WaitQueue.Waiter {
         }
         finished = true;
         releaseSlot();
-        if (!completed && upstream != null) {
-            upstream.reset();
+        if (!completed) {
+            dropUpstream();
+        }
+    }
+
+    /** Closes the upstream connection mid-exchange: nothing more of it is wanted. */
+    private void dropUpstream() {
+        if (upstream != null) {
+            UpstreamConnection dropped = upstream;
+            upstream = null;
+            dropped.abort();
         }
     }
 

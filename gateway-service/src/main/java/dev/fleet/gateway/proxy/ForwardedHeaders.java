@@ -1,6 +1,7 @@
 package dev.fleet.gateway.proxy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,6 +20,10 @@ public final class ForwardedHeaders {
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "http2-settings");
+
+    /** Set by {@link #forRequest} itself, whatever the client sent. */
+    private static final List<String> SET_WHEN_FORWARDING = List.of("x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-host", "x-forwarded-port", REQUEST_ID);
 
     private static final String[] NONE = {};
 
@@ -42,22 +47,36 @@ public final class ForwardedHeaders {
         return new UUID(high, low).toString();
     }
 
+    /** Where copied headers go: a header map, or the head of an upstream request being encoded. */
+    public interface HeaderSink {
+        void add(String name, String value);
+    }
+
     /** Copies end-to-end headers from {@code from} to {@code to}. */
     public static void copyEndToEnd(MultiMap from, MultiMap to) {
-        String connection = from.get("Connection");
+        copyEndToEnd(from, from.get("Connection"), to::add, false);
+    }
+
+    /**
+     * Copies the headers of {@code from} but the hop-by-hop ones and those its {@code connection}
+     * header names; {@code forwarding}: also leaves out the ones {@link #forRequest} sets itself.
+     */
+    public static void copyEndToEnd(Iterable<Map.Entry<String, String>> from, String connection, HeaderSink to,
+            boolean forwarding) {
         // "Connection: keep-alive" (the common case) names only a header that is hop-by-hop anyway
-        String[] named = connection == null || hopByHop(connection.trim()) ? NONE : connection.split(",");
+        String[] named = connection == null || oneOf(HOP_BY_HOP, connection.trim()) ? NONE : connection.split(",");
         for (var header : from) {
             String name = header.getKey();
-            if (!hopByHop(name) && !namedIn(named, name)) {
+            if (!oneOf(HOP_BY_HOP, name) && !namedIn(named, name)
+                    && !(forwarding && (oneOf(SET_WHEN_FORWARDING, name) || name.startsWith(":")))) {
                 to.add(name, header.getValue());
             }
         }
     }
 
     /** Without lower-casing every header name of every request: compare only where the length fits. */
-    private static boolean hopByHop(String name) {
-        for (String hop : HOP_BY_HOP) {
+    private static boolean oneOf(List<String> names, String name) {
+        for (String hop : names) {
             if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
                 return true;
             }
@@ -65,24 +84,28 @@ public final class ForwardedHeaders {
         return false;
     }
 
-    /** Headers for the upstream request: the client's end-to-end ones plus the forwarding ones. */
-    public static void forRequest(HttpServerRequest request, String requestId, MultiMap to) {
-        copyEndToEnd(request.headers(), to);
+    /**
+     * Headers for the upstream request: the client's end-to-end ones (HTTP/2 pseudo-headers left
+     * out) plus the forwarding ones, which replace any the client sent.
+     */
+    public static void forRequest(HttpServerRequest request, String requestId, HeaderSink to) {
+        MultiMap from = request.headers();
+        copyEndToEnd(from, from.get("Connection"), to, true);
         String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        String prior = request.getHeader("X-Forwarded-For");
-        to.set("X-Forwarded-For", prior == null ? clientIp : prior + ", " + clientIp);
-        to.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
-        String host = request.authority() != null ? request.authority().toString() : request.getHeader("Host");
+        String prior = from.get("X-Forwarded-For");
+        to.add("X-Forwarded-For", prior == null ? clientIp : prior + ", " + clientIp);
+        to.add("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
+        String host = request.authority() != null ? request.authority().toString() : from.get("Host");
         if (host != null) {
-            to.set("X-Forwarded-Host", host);
-            if (!to.contains("Host")) {
-                to.set("Host", host);
+            to.add("X-Forwarded-Host", host);
+            if (!from.contains("Host")) {
+                to.add("Host", host);
             }
         }
         if (request.localAddress() != null) {
-            to.set("X-Forwarded-Port", Integer.toString(request.localAddress().port()));
+            to.add("X-Forwarded-Port", Integer.toString(request.localAddress().port()));
         }
-        to.set(REQUEST_ID, requestId);
+        to.add(REQUEST_ID, requestId);
     }
 
     private static boolean namedIn(String[] named, String name) {

@@ -18,7 +18,6 @@ import dev.fleet.gateway.route.Routes;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketClient;
 
@@ -50,7 +49,7 @@ public class ProxyHandler {
     }
 
     /** A {@link ProxyVerticle}'s upstream clients: connections stay on the event loop that uses them. */
-    record Clients(HttpClient http, WebSocketClient webSockets) {
+    record Clients(UpstreamClient http, WebSocketClient webSockets) {
     }
 
     int routeCount() {

@@ -1,25 +1,31 @@
 package dev.fleet.gateway.proxy;
 
+import java.time.Duration;
+
 import dev.fleet.gateway.config.GatewayConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 
 /**
  * One event loop's share of the proxy listener: its server (Vert.x spreads connections over the
- * verticles listening on the same port) and its own upstream clients, so a request and its upstream
- * connection stay on one thread.
+ * verticles listening on the same port) and its own upstream clients on the verticle's event loop,
+ * so a request and its upstream connection stay on one thread.
  */
 final class ProxyVerticle extends AbstractVerticle {
 
     private final ProxyHandler handler;
     private final GatewayConfig.Listener listener;
     private final int port;
+    /** An upstream connection left idle this long is closed. */
+    private static final Duration UPSTREAM_KEEP_ALIVE = Duration.ofSeconds(60);
+
     private HttpServer server;
+    private UpstreamClient upstreams;
 
     ProxyVerticle(ProxyHandler handler, GatewayConfig.Listener listener, int port) {
         this.handler = handler;
@@ -29,13 +35,9 @@ final class ProxyVerticle extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        ProxyHandler.Clients clients = new ProxyHandler.Clients(
-                vertx.createHttpClient(new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(60)
-                        .setIdleTimeout((int) Math.max(1, handler.upstreamIdleTimeout().toSeconds()))
-                        .setTcpNoDelay(true)
-                        .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(512)),
+        upstreams = new UpstreamClient((VertxInternal) vertx, ((ContextInternal) context).nettyEventLoop(),
+                UPSTREAM_KEEP_ALIVE);
+        ProxyHandler.Clients clients = new ProxyHandler.Clients(upstreams,
                 // the idle limit of open upstream WebSockets, in seconds like the HTTP client's
                 vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
                         .setMaxMessageSize(1 << 24)
@@ -55,6 +57,13 @@ final class ProxyVerticle extends AbstractVerticle {
                 .invalidRequestHandler(handler::handleInvalid)
                 .requestHandler(request -> handler.handle(request, clients));
         server.listen().<Void>mapEmpty().onComplete(started);
+    }
+
+    @Override
+    public void stop() {
+        if (upstreams != null) {
+            upstreams.close();
+        }
     }
 
     int actualPort() {

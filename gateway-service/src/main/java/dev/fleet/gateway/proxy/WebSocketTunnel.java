@@ -63,7 +63,7 @@ final class WebSocketTunnel {
             return;
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        ForwardedHeaders.forRequest(request, requestId, headers);
+        ForwardedHeaders.forRequest(request, requestId, headers::add);
         HANDSHAKE.forEach(headers::remove);
         headers.remove("Host");
         WebSocketConnectOptions options = new WebSocketConnectOptions()

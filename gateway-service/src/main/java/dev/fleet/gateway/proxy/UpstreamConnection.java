@@ -1,0 +1,279 @@
+package dev.fleet.gateway.proxy;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+import dev.fleet.gateway.pool.Address;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One keep-alive HTTP/1.1 connection to an upstream, carrying one exchange at a time: it sends the
+ * request (head, then the body as it comes, chunked when its length is unknown) and hands the answer
+ * to the exchange's {@link Listener} as Netty decodes it. Back to its client's idle connections only
+ * when both the request and the response ended and the upstream keeps the connection alive.
+ */
+final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+
+    /** What an exchange hears from its upstream connection, on the connection's event loop. */
+    interface Listener {
+
+        /** The final response head arrived (informational 1xx answers are skipped). */
+        void onHead(HttpResponse head);
+
+        /** A piece of the body; {@code last} ends the response. The buffer is valid during the call only. */
+        void onContent(ByteBuf content, boolean last);
+
+        /** The exchange failed before the response ended: closed, reset, unparsable or past a deadline. */
+        void onFailure(Throwable cause);
+
+        /** The connection can take more of the request body. */
+        void onWritable();
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+
+    private final UpstreamClient client;
+    private final Address address;
+    private final ResponseDecoder decoder = new ResponseDecoder();
+    private Channel channel;
+    private Listener listener;
+    private boolean chunked;
+    private boolean requestEnded;
+    private boolean informational;
+    private boolean keepAlive;
+    private long headDeadline;
+    private long idleTimeoutNanos;
+    private long lastActivity;
+    private Throwable failure;
+    private long exchanges;
+
+    UpstreamConnection(UpstreamClient client, Address address) {
+        this.client = client;
+        this.address = address;
+    }
+
+    Address address() {
+        return address;
+    }
+
+    ResponseDecoder decoder() {
+        return decoder;
+    }
+
+    /** Whether it carried an exchange before the one it carries now. */
+    boolean reused() {
+        return exchanges > 1;
+    }
+
+    boolean isOpen() {
+        return channel != null && channel.isActive();
+    }
+
+    // --- the request ----------------------------------------------------------------------------
+
+    /** A buffer for the request head, from the connection's allocator. */
+    ByteBuf headBuffer() {
+        return channel.alloc().buffer(512);
+    }
+
+    /**
+     * Sends a request head. {@code bodyLength}: 0 for none, the length of a body that follows with
+     * {@link #writeBody} and {@link #endBody}, or -1 for a chunked one (the head already says which).
+     */
+    void send(Listener to, ByteBuf head, boolean headMethod, long bodyLength, long headTimeoutNanos, long idleTimeoutNanos) {
+        listener = to;
+        exchanges++;
+        decoder.headMethod = headMethod;
+        chunked = bodyLength < 0;
+        requestEnded = bodyLength == 0;
+        informational = false;
+        keepAlive = false;
+        failure = null;
+        lastActivity = System.nanoTime();
+        headDeadline = lastActivity + headTimeoutNanos;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        if (requestEnded) {
+            channel.writeAndFlush(head, channel.voidPromise());
+        } else {
+            channel.write(head, channel.voidPromise());
+        }
+    }
+
+    void writeBody(ByteBuf chunk) {
+        lastActivity = System.nanoTime();
+        if (chunked) {
+            ByteBuf size = channel.alloc().buffer(12);
+            ByteBufUtil.writeAscii(size, Integer.toHexString(chunk.readableBytes()));
+            size.writeBytes(CRLF);
+            channel.write(size, channel.voidPromise());
+            channel.write(chunk, channel.voidPromise());
+            channel.writeAndFlush(channel.alloc().buffer(2).writeBytes(CRLF), channel.voidPromise());
+        } else {
+            channel.writeAndFlush(chunk, channel.voidPromise());
+        }
+    }
+
+    void endBody() {
+        requestEnded = true;
+        if (chunked) {
+            channel.writeAndFlush(channel.alloc().buffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK), channel.voidPromise());
+        } else {
+            channel.flush();
+        }
+    }
+
+    boolean writable() {
+        return channel.isWritable();
+    }
+
+    /** Stop reading the answer while the client cannot take more of it. */
+    void pauseReading() {
+        channel.config().setAutoRead(false);
+    }
+
+    void resumeReading() {
+        channel.config().setAutoRead(true);
+    }
+
+    /** Ends the exchange here and closes the connection: its listener hears nothing more. */
+    void abort() {
+        listener = null;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** Called by the client's sweep: ends an exchange past its deadline, closes a connection idle too long. */
+    void checkDeadlines(long now, long keepAliveNanos) {
+        if (listener == null) {
+            if (now - lastActivity > keepAliveNanos) {
+                channel.close();
+            }
+        } else if (headDeadline != 0 && now - headDeadline > 0) {
+            fail(new TimeoutException("no response head within the request timeout"));
+        } else if (now - lastActivity > idleTimeoutNanos) {
+            fail(new TimeoutException("no bytes either way within the idle timeout"));
+        }
+    }
+
+    // --- the response ---------------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        try {
+            read(message);
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void read(Object message) {
+        Listener to = listener;
+        if (to == null) {
+            channel.close(); // bytes nobody asked for: the connection cannot be trusted with a next request
+            return;
+        }
+        lastActivity = System.nanoTime();
+        if (message instanceof HttpResponse head) {
+            if (head.decoderResult().isFailure()) {
+                fail(head.decoderResult().cause());
+                return;
+            }
+            int status = head.status().code();
+            informational = status >= 100 && status < 200;
+            if (informational) {
+                return; // e.g. 100 Continue: the final answer follows
+            }
+            headDeadline = 0;
+            keepAlive = HttpUtil.isKeepAlive(head);
+            to.onHead(head);
+        }
+        if (message instanceof HttpContent content && listener == to) {
+            if (content.decoderResult().isFailure()) {
+                fail(content.decoderResult().cause());
+                return;
+            }
+            if (informational) {
+                return;
+            }
+            boolean last = content instanceof LastHttpContent;
+            if (last) {
+                listener = null;
+                if (keepAlive && requestEnded) {
+                    client.recycle(this);
+                } else {
+                    channel.close();
+                }
+            }
+            to.onContent(content.content(), last);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (listener != null && channel.isWritable()) {
+            listener.onWritable();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        channel.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        client.closed(this);
+        Listener to = listener;
+        if (to != null) {
+            listener = null;
+            to.onFailure(failure != null ? failure : new IOException(address + " closed the connection"));
+        }
+    }
+
+    private void fail(Throwable cause) {
+        Listener to = listener;
+        listener = null;
+        channel.close();
+        if (to != null) {
+            to.onFailure(cause instanceof IOException || cause instanceof TimeoutException ? cause
+                    : new IOException("invalid response from " + address + ": " + cause.getMessage(), cause));
+        }
+    }
+
+    /** Netty's response decoder, told when the answer is to a HEAD (a length, but no body). */
+    static final class ResponseDecoder extends HttpResponseDecoder {
+
+        boolean headMethod;
+
+        ResponseDecoder() {
+            super(new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536));
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage message) {
+            return headMethod || super.isContentAlwaysEmpty(message);
+        }
+    }
+}

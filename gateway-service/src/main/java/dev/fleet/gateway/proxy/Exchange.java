@@ -9,7 +9,9 @@ import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.WaitQueue;
 import dev.fleet.gateway.route.Route;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -274,13 +276,15 @@ final class Exchange implements WaitQueue.Waiter, UpstreamConnection.Listener {
         }
         HttpServerResponse response = request.response();
         response.setStatusCode(status);
-        if (request.version() != HttpVersion.HTTP_2) {
+        // Netty's decoder hands the shared status object for a standard reason phrase: only another one is copied
+        if (request.version() != HttpVersion.HTTP_2 && answer.status() != HttpResponseStatus.valueOf(status)) {
             response.setStatusMessage(answer.status().reasonPhrase());
         }
         HttpHeaders headers = answer.headers();
-        ForwardedHeaders.copyEndToEnd(headers, headers.get("Connection"), response.headers()::add, false);
+        ForwardedHeaders.copyEndToEnd(headers.iteratorCharSequence(), headers.get(HttpHeaderNames.CONNECTION),
+                response.headers()::add, false);
         response.headers().set(ForwardedHeaders.REQUEST_ID, requestId);
-        if (request.version() == HttpVersion.HTTP_1_1 && contentLength(headers.get("Content-Length")) < 0) {
+        if (request.version() == HttpVersion.HTTP_1_1 && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
         long took = System.nanoTime() - arrivedNanos;

@@ -1,10 +1,13 @@
 package dev.fleet.gateway.proxy;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -49,35 +52,45 @@ public final class ForwardedHeaders {
 
     /** Where copied headers go: a header map, or the head of an upstream request being encoded. */
     public interface HeaderSink {
-        void add(String name, String value);
+        void add(CharSequence name, CharSequence value);
     }
 
     /** Copies end-to-end headers from {@code from} to {@code to}. */
     public static void copyEndToEnd(MultiMap from, MultiMap to) {
-        copyEndToEnd(from, from.get("Connection"), to::add, false);
+        copyEndToEnd(entries(from), from.get("Connection"), to::add, false);
     }
 
     /**
      * Copies the headers of {@code from} but the hop-by-hop ones and those its {@code connection}
      * header names; {@code forwarding}: also leaves out the ones {@link #forRequest} sets itself.
      */
-    public static void copyEndToEnd(Iterable<Map.Entry<String, String>> from, String connection, HeaderSink to,
-            boolean forwarding) {
+    public static void copyEndToEnd(Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> from,
+            CharSequence connection, HeaderSink to, boolean forwarding) {
         // "Connection: keep-alive" (the common case) names only a header that is hop-by-hop anyway
-        String[] named = connection == null || oneOf(HOP_BY_HOP, connection.trim()) ? NONE : connection.split(",");
-        for (var header : from) {
-            String name = header.getKey();
+        String[] named = connection == null || oneOf(HOP_BY_HOP, connection.toString().trim()) ? NONE
+                : connection.toString().split(",");
+        while (from.hasNext()) {
+            var header = from.next();
+            CharSequence name = header.getKey();
             if (!oneOf(HOP_BY_HOP, name) && !namedIn(named, name)
-                    && !(forwarding && (oneOf(SET_WHEN_FORWARDING, name) || name.startsWith(":")))) {
+                    && !(forwarding && (oneOf(SET_WHEN_FORWARDING, name) || name.charAt(0) == ':'))) {
                 to.add(name, header.getValue());
             }
         }
     }
 
+    /**
+     * The headers' entries as the parser left them where the map can (Netty's {@link HttpHeaders},
+     * which Vert.x's HTTP/1 headers are): without a String made of every name and value.
+     */
+    static Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> entries(Iterable<Map.Entry<String, String>> headers) {
+        return headers instanceof HttpHeaders netty ? netty.iteratorCharSequence() : headers.iterator();
+    }
+
     /** Without lower-casing every header name of every request: compare only where the length fits. */
-    private static boolean oneOf(List<String> names, String name) {
+    private static boolean oneOf(List<String> names, CharSequence name) {
         for (String hop : names) {
-            if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+            if (hop.length() == name.length() && AsciiString.contentEqualsIgnoreCase(hop, name)) {
                 return true;
             }
         }
@@ -90,17 +103,18 @@ public final class ForwardedHeaders {
      */
     public static void forRequest(HttpServerRequest request, String requestId, HeaderSink to) {
         MultiMap from = request.headers();
-        copyEndToEnd(from, from.get("Connection"), to, true);
+        copyEndToEnd(entries(from), from.get("Connection"), to, true);
         String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         String prior = from.get("X-Forwarded-For");
         to.add("X-Forwarded-For", prior == null ? clientIp : prior + ", " + clientIp);
         to.add("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
-        String host = request.authority() != null ? request.authority().toString() : from.get("Host");
+        String host = from.get("Host"); // HTTP/1 (parsing the authority would cost more than reading it)
+        if (host == null && request.authority() != null) {
+            host = request.authority().toString(); // HTTP/2's :authority, which the upstream gets as Host
+            to.add("Host", host);
+        }
         if (host != null) {
             to.add("X-Forwarded-Host", host);
-            if (!from.contains("Host")) {
-                to.add("Host", host);
-            }
         }
         if (request.localAddress() != null) {
             to.add("X-Forwarded-Port", Integer.toString(request.localAddress().port()));
@@ -108,9 +122,9 @@ public final class ForwardedHeaders {
         to.add(REQUEST_ID, requestId);
     }
 
-    private static boolean namedIn(String[] named, String name) {
+    private static boolean namedIn(String[] named, CharSequence name) {
         for (String token : named) {
-            if (token.trim().equalsIgnoreCase(name)) {
+            if (AsciiString.contentEqualsIgnoreCase(token.trim(), name)) {
                 return true;
             }
         }

@@ -23,7 +23,7 @@ final class RequestHead implements ForwardedHeaders.HeaderSink {
     }
 
     @Override
-    public void add(String name, String value) {
+    public void add(CharSequence name, CharSequence value) {
         ByteBufUtil.writeAscii(out, name);
         out.writeByte(':');
         out.writeByte(' ');

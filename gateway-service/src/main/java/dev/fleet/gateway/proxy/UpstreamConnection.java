@@ -73,9 +73,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return decoder;
     }
 
-    /** Whether it carried an exchange before the one it carries now. */
+    /** Whether it has carried an exchange already (asked before {@link #send}). */
     boolean reused() {
-        return exchanges > 1;
+        return exchanges > 0;
     }
 
     boolean isOpen() {

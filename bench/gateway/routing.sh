@@ -18,7 +18,9 @@
 #               shift    /het/ at -c8 and -c64, no delay for the first GWR_SHIFT[0] s, GWR_SHIFT_DELAY ms
 #                        for GWR_SHIFT[1] s, none for the last GWR_SHIFT[2] s: the share over time, and how
 #                        long after each change it takes to settle;
-#               uniform  /u2/, /u4/, /u8/ at -c64 and -c1, with each proxy's CPU per request.
+#               uniform  /u2/, /u4/, /u8/ at -c64 and -c1, with each proxy's CPU per request; GWR_ROUNDS
+#                        rounds of every measurement, interleaved, reported as medians (the machine's
+#                        neighbours move single runs by ±15 %).
 #   Every measurement runs the three proxies one after the other (nginx, HAProxy, gateway) before the
 #   next; the gateway's JIT is warmed first by a discarded run on each pool.
 #
@@ -27,13 +29,13 @@
 # quarter of the steady share) of it. Resolution: the 500 ms window (and the sampling, slower on a
 # busy machine).
 #
-# Usage: bench/gateway/routing.sh [--quick]     (about 7 minutes; --quick about 3)
+# Usage: bench/gateway/routing.sh [--quick]     (about 12 minutes; --quick about 3)
 # Environment (defaults, quick defaults in brackets):
 #   JAVA_HOME [/usr/lib/jvm/temurin-25-jdk-amd64; else any JDK 21+]
 #   GWR_BASE_PORT [18500]   ports BASE+1 … BASE+15 on 127.0.0.1
 #   GWR_CASES ["fixed shift uniform"]   GWR_PROXIES ["nginx haproxy gateway"]
 #   GWR_DURATION [6s|3s]    each fixed and uniform run     GWR_WARMUP [15s|5s]  the gateway's warm-up
-#   GWR_DELAYS ["2 20 50"]  GWR_SHIFT ["4 8 12"|"2 4 6"]  GWR_SHIFT_DELAY [20]
+#   GWR_DELAYS ["2 20 50"]  GWR_SHIFT ["4 8 12"|"2 4 6"]  GWR_SHIFT_DELAY [20]  GWR_ROUNDS [3|1] of the uniform case
 #   GWR_JAVA_OPTS [-Xmx512m]  GWR_GATEWAY_OPTS  extra -D settings for the gateway
 #   GWR_BUILD=1  build first (default: only if the jar is missing)
 # Needs wrk, nginx, the echo module and HAProxy (installed from Debian when missing and run as root),
@@ -71,6 +73,7 @@ WARMUP=${GWR_WARMUP:-$(q 15s 5s)}
 read -r -a DELAYS <<<"${GWR_DELAYS:-2 20 50}"
 read -r -a SHIFT <<<"${GWR_SHIFT:-$(q "4 8 12" "2 4 6")}"
 SHIFT_DELAY=${GWR_SHIFT_DELAY:-20}
+ROUNDS=${GWR_ROUNDS:-$(q 3 1)}
 JAVA_OPTS=${GWR_JAVA_OPTS:--Xmx512m}
 GATEWAY_OPTS=${GWR_GATEWAY_OPTS:-}
 BUILD=${GWR_BUILD:-0}
@@ -412,16 +415,52 @@ if case_wanted shift; then
 fi
 
 if case_wanted uniform; then
-  for n in 2 4 8; do
-    for load in 2x64 1x1; do
-      for proxy in nginx haproxy gateway; do
-        want "$proxy" || continue
-        measure "uniform-$n-c${load#*x}-$proxy" "$proxy" "u$n" "${load%x*}" "${load#*x}" "$DURATION"
-        sleep 1
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for n in 2 4 8; do
+      for load in 2x64 1x1; do
+        for proxy in nginx haproxy gateway; do
+          want "$proxy" || continue
+          measure "uniform-$n-c${load#*x}-$proxy-r$r" "$proxy" "u$n" "${load%x*}" "${load#*x}" "$DURATION"
+          sleep 1
+        done
       done
     done
   done
 fi
+# median KEY FIELD: the median over the rounds of FIELD (rps, p50, p99, cpu, or x: req/s over nginx's in the same round)
+median() {
+  local key=$1 field=$2 r line v values=()
+  for ((r = 1; r <= ROUNDS; r++)); do
+    line=${res[$key-r$r]:-}
+    [[ -n $line ]] || continue
+    case $field in
+      rps) v=$(rps "$line") ;;
+      p50) v=$(ms "$line" p50_us) ;;
+      p99) v=$(ms "$line" p99_us) ;;
+      cpu) v=$(cpu_us "$line") ;;
+      x) [[ -n ${res[${key%-*}-nginx-r$r]:-} ]] || { echo -; return; }
+         v=$(ratio "$(rps "$line")" "$(rps "${res[${key%-*}-nginx-r$r]}")") ;;
+    esac
+    values+=("$v")
+  done
+  ((${#values[@]} > 0)) || { echo -; return; }
+  local format
+  case $field in rps) format=%.0f ;; cpu) format=%.1f ;; *) format=%.2f ;; esac
+  printf '%s\n' "${values[@]}" | sort -g \
+    | awk -v f="$format" '{ v[NR] = $1 } END { printf f, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+# spread KEY: the lowest and highest × nginx over the rounds
+spread() {
+  local key=$1 r line values=()
+  [[ $key != *-nginx ]] || { echo -; return; }
+  for ((r = 1; r <= ROUNDS; r++)); do
+    line=${res[$key-r$r]:-}
+    [[ -n $line && -n ${res[${key%-*}-nginx-r$r]:-} ]] || continue
+    values+=("$(ratio "$(rps "$line")" "$(rps "${res[${key%-*}-nginx-r$r]}")")")
+  done
+  ((${#values[@]} > 1)) || { echo -; return; }
+  printf '%s\n' "${values[@]}" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }'
+}
 
 # ---- report --------------------------------------------------------------------------------------
 report() {
@@ -471,15 +510,17 @@ report() {
     echo
     echo "### Uniform pools"
     echo
-    echo "| pool | wrk | proxy | req/s | × nginx | p50 ms | p99 ms | proxy CPU µs / request |"
-    echo "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"
+    echo "Medians over $ROUNDS interleaved rounds; × nginx is the median of each round's ratio, its range beside it."
+    echo
+    echo "| pool | wrk | proxy | req/s | × nginx | range | p50 ms | p99 ms | proxy CPU µs / request |"
+    echo "| ---: | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |"
     for n in 2 4 8; do
       for load in 2x64 1x1; do
         c=${load#*x}
         for proxy in nginx haproxy gateway; do
-          line=${res[uniform-$n-c$c-$proxy]:-}
-          [[ -n $line ]] || continue
-          echo "| $n | -t${load%x*} -c$c | $proxy | $(rps "$line") | $( [[ -n ${res[uniform-$n-c$c-nginx]:-} ]] && ratio "$(rps "$line")" "$(rps "${res[uniform-$n-c$c-nginx]}")" || echo -) | $(ms "$line" p50_us) | $(ms "$line" p99_us) | $(cpu_us "$line") |"
+          key=uniform-$n-c$c-$proxy
+          [[ -n ${res[$key-r1]:-} ]] || continue
+          echo "| $n | -t${load%x*} -c$c | $proxy | $(median "$key" rps) | $(median "$key" x) | $(spread "$key") | $(median "$key" p50) | $(median "$key" p99) | $(median "$key" cpu) |"
         done
       done
     done

@@ -18,7 +18,8 @@ import dev.fleet.gateway.pool.Instance;
 import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.Pools;
 import dev.fleet.gateway.pool.ReportedLoad;
-import dev.fleet.gateway.testing.ResettingUpstream;
+import dev.fleet.gateway.testing.ScriptedUpstream;
+import dev.fleet.gateway.testing.ScriptedUpstream.Answer;
 import dev.fleet.gateway.testing.TestUpstream;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -42,7 +43,7 @@ class RetryOnResetTest {
         pools.pool("resets").replaceMembers("test", List.of(), System.nanoTime());
     }
 
-    private Pool use(ResettingUpstream resetting, TestUpstream good) {
+    private Pool use(ScriptedUpstream resetting, TestUpstream good) {
         long now = System.nanoTime();
         Pool pool = pools.pool("resets");
         pool.replaceMembers("test", List.of(
@@ -59,7 +60,7 @@ class RetryOnResetTest {
 
     @Test
     void bodylessGetAndHeadAreRetriedElsewhereAfterAReset() throws Exception {
-        try (ResettingUpstream resetting = new ResettingUpstream(); TestUpstream good = new TestUpstream("good")) {
+        try (ScriptedUpstream resetting = new ScriptedUpstream(request -> Answer.reset()); TestUpstream good = new TestUpstream("good")) {
             use(resetting, good);
             // two resets of each method (fewer than the 5 in a row that would eject it)
             for (String method : List.of("GET", "HEAD")) {
@@ -78,7 +79,7 @@ class RetryOnResetTest {
 
     @Test
     void aRequestWithABodyIsNotReplayedAndGets502() throws Exception {
-        try (ResettingUpstream resetting = new ResettingUpstream(); TestUpstream good = new TestUpstream("good")) {
+        try (ScriptedUpstream resetting = new ScriptedUpstream(request -> Answer.reset()); TestUpstream good = new TestUpstream("good")) {
             use(resetting, good);
             HttpResponse<String> reset = null;
             int answered = 0;

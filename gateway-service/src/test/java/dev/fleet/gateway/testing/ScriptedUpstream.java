@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * A real upstream on a plain socket that answers each request with bytes a test writes itself: for
  * what a well-behaved HTTP server library would not send (an answer to HEAD, 1xx before the answer,
- * a body ended by closing, a connection closed after a kept-alive answer, a body cut short).
+ * a body ended by closing, a connection closed after a kept-alive answer, a body cut short, a reset
+ * instead of an answer: a runner that crashed mid-request).
  */
 public final class ScriptedUpstream implements AutoCloseable {
 
@@ -24,7 +25,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     public record Request(String method, String target, List<String> headers) {
     }
 
-    /** What to send back, and whether to close the connection after it. */
+    /** What to send back, and whether to close the connection after it; no bytes: reset the connection. */
     public record Answer(String bytes, boolean close) {
 
         public static Answer keepAlive(String bytes) {
@@ -33,6 +34,11 @@ public final class ScriptedUpstream implements AutoCloseable {
 
         public static Answer thenClose(String bytes) {
             return new Answer(bytes, true);
+        }
+
+        /** TCP RST (closing with a zero linger) without a byte of an answer. */
+        public static Answer reset() {
+            return new Answer(null, true);
         }
     }
 
@@ -49,6 +55,11 @@ public final class ScriptedUpstream implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Requests whose head and body arrived so far. */
+    public int requests() {
+        return seen.size();
     }
 
     /** Connections accepted so far. */
@@ -82,6 +93,10 @@ public final class ScriptedUpstream implements AutoCloseable {
                 in.readNBytes(contentLength(request));
                 seen.add(request);
                 Answer answer = script.apply(request);
+                if (answer.bytes() == null) {
+                    socket.setSoLinger(true, 0);
+                    return;
+                }
                 out.write(answer.bytes().getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 if (answer.close()) {

@@ -17,6 +17,8 @@ import dev.fleet.gateway.route.Route;
 import dev.fleet.gateway.route.Routes;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketClient;
@@ -105,7 +107,8 @@ public class ProxyHandler {
             new WebSocketTunnel(this, clients.webSockets(), request, route, pool, requestId).open(new Pick(key, null));
             return;
         }
-        Exchange exchange = new Exchange(this, clients.http(), Vertx.currentContext(), request, route, pool, priority, requestId,
+        Context context = Vertx.currentContext();
+        Exchange exchange = new Exchange(this, clients.http(), context, request, route, pool, priority, requestId,
                 maxBody);
         if (route.algorithm() != Algorithm.SESSION) {
             exchange.admit(route.algorithm() == Algorithm.CONSISTENT_HASH ? new Pick(key, null) : Pick.ANY);
@@ -117,15 +120,25 @@ public class ProxyHandler {
             return;
         }
         sessionRunners.runnerOf(key).onComplete(found -> {
-            if (found.failed()) {
-                exchange.fail(503, GatewayProblems.NO_HEALTHY_INSTANCE, "could not look up session " + key + ": "
-                        + found.cause().getMessage(), Duration.ofSeconds(1));
-            } else if (found.result() == null) {
-                exchange.fail(404, GatewayProblems.SESSION_NOT_FOUND, "no live session " + key, null);
+            if (Vertx.currentContext() != context) {
+                // a lookup answered on session-service's client thread: the exchange and its upstream
+                // client belong to this event loop
+                context.runOnContext(v -> routeToRunner(exchange, key, found));
             } else {
-                exchange.admit(new Pick(found.result(), null));
+                routeToRunner(exchange, key, found);
             }
         });
+    }
+
+    private static void routeToRunner(Exchange exchange, String key, AsyncResult<String> found) {
+        if (found.failed()) {
+            exchange.fail(503, GatewayProblems.NO_HEALTHY_INSTANCE, "could not look up session " + key + ": "
+                    + found.cause().getMessage(), Duration.ofSeconds(1));
+        } else if (found.result() == null) {
+            exchange.fail(404, GatewayProblems.SESSION_NOT_FOUND, "no live session " + key, null);
+        } else {
+            exchange.admit(new Pick(found.result(), null));
+        }
     }
 
     /** Requests the HTTP codec could not parse: too long a line (414) or headers (431), or malformed (400). */

@@ -18,12 +18,12 @@ import io.vertx.core.http.WebSocketClientOptions;
  */
 final class ProxyVerticle extends AbstractVerticle {
 
-    private final ProxyHandler handler;
-    private final GatewayConfig.Listener listener;
-    private final int port;
     /** An upstream connection left idle this long is closed. */
     private static final Duration UPSTREAM_KEEP_ALIVE = Duration.ofSeconds(60);
 
+    private final ProxyHandler handler;
+    private final GatewayConfig.Listener listener;
+    private final int port;
     private HttpServer server;
     private UpstreamClient upstreams;
 
@@ -38,7 +38,7 @@ final class ProxyVerticle extends AbstractVerticle {
         upstreams = new UpstreamClient((VertxInternal) vertx, ((ContextInternal) context).nettyEventLoop(),
                 UPSTREAM_KEEP_ALIVE);
         ProxyHandler.Clients clients = new ProxyHandler.Clients(upstreams,
-                // the idle limit of open upstream WebSockets, in seconds like the HTTP client's
+                // the idle limit of open upstream WebSockets, in seconds
                 vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
                         .setMaxMessageSize(1 << 24)
                         .setIdleTimeout((int) Math.max(1, handler.upstreamIdleTimeout().toSeconds()))));

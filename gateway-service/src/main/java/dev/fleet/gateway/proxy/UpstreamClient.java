@@ -64,6 +64,7 @@ final class UpstreamClient {
      * once connected (or the reason it could not be).
      */
     void acquire(Address address, Duration connectTimeout, BiConsumer<UpstreamConnection, Throwable> then) {
+        assert loop.inEventLoop() : "an upstream client is used on its own event loop only";
         ArrayDeque<UpstreamConnection> ready = idle.get(address);
         while (ready != null && !ready.isEmpty()) {
             UpstreamConnection connection = ready.pollLast();
@@ -148,9 +149,5 @@ final class UpstreamClient {
         for (UpstreamConnection connection : List.copyOf(open)) {
             connection.abort();
         }
-    }
-
-    EventLoop loop() {
-        return loop;
     }
 }

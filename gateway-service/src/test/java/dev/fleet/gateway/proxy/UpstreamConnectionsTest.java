@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,17 +65,36 @@ class UpstreamConnectionsTest {
     void anAnswerToHeadHasALengthButNoBodyAndTheConnectionCarriesTheNextRequest() throws Exception {
         try (ScriptedUpstream upstream = new ScriptedUpstream(request -> Answer.keepAlive(request.method().equals("HEAD")
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Kind: head\r\n\r\n"
-                : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"))) {
+                : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
+                // one client connection: both requests on one event loop, so on its one upstream connection
+                Socket client = new Socket("127.0.0.1", proxy.port())) {
             use(upstream);
-            HttpResponse<String> head = send("HEAD", "/x");
-            assertThat(head.statusCode()).isEqualTo(200);
-            assertThat(head.headers().firstValue("X-Kind")).hasValue("head");
-            assertThat(head.headers().firstValue("Content-Length")).hasValue("5");
-            HttpResponse<String> get = send("GET", "/x");
-            assertThat(get.body()).isEqualTo("hello");
+            client.setSoTimeout(30_000);
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write("HEAD /web/x HTTP/1.1\r\nHost: gw\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("x-kind: head")
+                    .containsIgnoringCase("content-length: 5");
+            out.write("GET /web/x HTTP/1.1\r\nHost: gw\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+            assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("hello");
             assertThat(upstream.seen).extracting(ScriptedUpstream.Request::method).containsExactly("HEAD", "GET");
             assertThat(upstream.connections()).as("the GET went on the HEAD's connection").isEqualTo(1);
         }
+    }
+
+    /** A response head, up to and without its empty line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the gateway closed the connection after: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.substring(0, head.length() - 4);
     }
 
     @Test

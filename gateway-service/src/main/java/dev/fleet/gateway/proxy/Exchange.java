@@ -9,10 +9,6 @@ import dev.fleet.gateway.pool.Pool;
 import dev.fleet.gateway.pool.WaitQueue;
 import dev.fleet.gateway.route.Route;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.buffer.impl.VertxByteBufAllocator;
@@ -255,13 +251,13 @@ final class Exchange implements WaitQueue.Waiter, UpstreamConnection.Listener {
     }
 
     @Override
-    public void onHead(HttpResponse answer) {
+    public void onHead(ResponseHead answer) {
         if (finished) {
             return;
         }
         answered = true;
         double latencyMs = (System.nanoTime() - sentNanos) / 1e6;
-        int status = answer.status().code();
+        int status = answer.status();
         boolean failed = status >= 500;
         instance.recordOutcome(latencyMs, failed);
         if (failed) {
@@ -276,15 +272,15 @@ final class Exchange implements WaitQueue.Waiter, UpstreamConnection.Listener {
         }
         HttpServerResponse response = request.response();
         response.setStatusCode(status);
-        // Netty's decoder hands the shared status object for a standard reason phrase: only another one is copied
-        if (request.version() != HttpVersion.HTTP_2 && answer.status() != HttpResponseStatus.valueOf(status)) {
-            response.setStatusMessage(answer.status().reasonPhrase());
+        if (request.version() != HttpVersion.HTTP_2) {
+            String reason = answer.customReason();
+            if (reason != null) {
+                response.setStatusMessage(reason);
+            }
         }
-        HttpHeaders headers = answer.headers();
-        ForwardedHeaders.copyEndToEnd(headers.iteratorCharSequence(), headers.get(HttpHeaderNames.CONNECTION),
-                response.headers()::add, false);
+        ForwardedHeaders.copyEndToEnd(answer, response.headers()::add);
         response.headers().set(ForwardedHeaders.REQUEST_ID, requestId);
-        if (request.version() == HttpVersion.HTTP_1_1 && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        if (request.version() == HttpVersion.HTTP_1_1 && !answer.hasContentLength()) {
             response.setChunked(true);
         }
         long took = System.nanoTime() - arrivedNanos;

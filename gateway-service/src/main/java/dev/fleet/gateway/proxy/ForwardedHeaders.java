@@ -66,17 +66,43 @@ public final class ForwardedHeaders {
      */
     public static void copyEndToEnd(Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> from,
             CharSequence connection, HeaderSink to, boolean forwarding) {
-        // "Connection: keep-alive" (the common case) names only a header that is hop-by-hop anyway
-        String[] named = connection == null || oneOf(HOP_BY_HOP, connection.toString().trim()) ? NONE
-                : connection.toString().split(",");
+        String[] named = namedBy(connection);
         while (from.hasNext()) {
             var header = from.next();
-            CharSequence name = header.getKey();
-            if (!oneOf(HOP_BY_HOP, name) && !namedIn(named, name)
-                    && !(forwarding && (oneOf(SET_WHEN_FORWARDING, name) || name.charAt(0) == ':'))) {
-                to.add(name, header.getValue());
+            if (endToEnd(header.getKey(), named, forwarding)) {
+                to.add(header.getKey(), header.getValue());
             }
         }
+    }
+
+    /** Copies an upstream answer's end-to-end headers. */
+    static void copyEndToEnd(ResponseHead from, HeaderSink to) {
+        String[] named = namedBy(from.connection());
+        for (int i = 0; i < from.size(); i++) {
+            CharSequence name = from.name(i);
+            if (endToEnd(name, named, false)) {
+                to.add(name, from.value(i));
+            }
+        }
+    }
+
+    /** The headers a Connection header names (hop-by-hop on this connection only). */
+    private static String[] namedBy(CharSequence connection) {
+        // "Connection: keep-alive" (the common case) names only a header that is hop-by-hop anyway
+        return connection == null || oneOf(HOP_BY_HOP, trimmed(connection)) ? NONE : connection.toString().split(",");
+    }
+
+    /** Without surrounding whitespace; the usual value, which has none, as it is (no copy). */
+    private static CharSequence trimmed(CharSequence value) {
+        int length = value.length();
+        boolean padded = length > 0 && (Character.isWhitespace(value.charAt(0))
+                || Character.isWhitespace(value.charAt(length - 1)));
+        return padded ? value.toString().trim() : value;
+    }
+
+    private static boolean endToEnd(CharSequence name, String[] named, boolean forwarding) {
+        return !oneOf(HOP_BY_HOP, name) && !namedIn(named, name)
+                && !(forwarding && (oneOf(SET_WHEN_FORWARDING, name) || name.charAt(0) == ':'));
     }
 
     /**
@@ -117,9 +143,24 @@ public final class ForwardedHeaders {
             to.add("X-Forwarded-Host", host);
         }
         if (request.localAddress() != null) {
-            to.add("X-Forwarded-Port", Integer.toString(request.localAddress().port()));
+            to.add("X-Forwarded-Port", portText(request.localAddress().port()));
         }
         to.add(REQUEST_ID, requestId);
+    }
+
+    /** The listener's port as text, made once rather than per request (a race only makes it twice). */
+    private static volatile PortText lastPort = new PortText(-1, "");
+
+    private record PortText(int port, String text) {
+    }
+
+    private static String portText(int port) {
+        PortText last = lastPort;
+        if (last.port() != port) {
+            last = new PortText(port, Integer.toString(port));
+            lastPort = last;
+        }
+        return last.text();
     }
 
     private static boolean namedIn(String[] named, CharSequence name) {

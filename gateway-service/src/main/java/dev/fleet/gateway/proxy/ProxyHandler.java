@@ -21,6 +21,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.WebSocketClient;
 
 /**
@@ -100,12 +101,15 @@ public class ProxyHandler {
                     null);
             return;
         }
-        request.pause();
         Pool pool = pools.pool(route.pool());
         String key = route.keySource().of(request);
         if (WebSocketTunnel.isUpgrade(request)) {
+            request.pause();
             new WebSocketTunnel(this, clients.webSockets(), request, route, pool, requestId).open(new Pick(key, null));
             return;
+        }
+        if (mayHaveBody(request)) {
+            request.pause(); // until the exchange has an upstream to stream the body to
         }
         Context context = Vertx.currentContext();
         Exchange exchange = new Exchange(this, clients.http(), context, request, route, pool, priority, requestId,
@@ -160,6 +164,12 @@ public class ProxyHandler {
                     null);
         }
         metrics.problem("", "malformed");
+    }
+
+    /** HTTP/1 says so in the head; an HTTP/2 request tells only when its stream ends. */
+    private static boolean mayHaveBody(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_2 || declaredLength(request) > 0
+                || request.getHeader("Transfer-Encoding") != null;
     }
 
     private static long declaredLength(HttpServerRequest request) {

@@ -30,7 +30,7 @@ import io.vertx.core.impl.VertxInternal;
  * One event loop's HTTP/1.1 client to the upstreams, written on Netty directly: keep-alive
  * connections per address (the most recently used first), each carrying one exchange at a time on
  * the loop that owns it. Request heads are encoded straight into the connection's buffer and
- * responses are relayed as Netty decodes them; Vert.x's client copied every header into a second map
+ * responses are relayed as they are read; Vert.x's client copied every header into a second map
  * and took a pooled-connection lease, a timer and several futures per request. One periodic sweep
  * per loop ends exchanges past their deadlines and closes idle connections, instead of a timer per
  * request. Every method runs on the loop.
@@ -93,7 +93,7 @@ final class UpstreamClient {
                         if (context != null) {
                             channel.pipeline().addLast(tls(context, channel, address));
                         }
-                        channel.pipeline().addLast(connection.decoder(), connection);
+                        channel.pipeline().addLast(connection);
                     }
                 })
                 .connect(InetSocketAddress.createUnresolved(address.host(), address.port()));

@@ -9,28 +9,20 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * One keep-alive HTTP/1.1 connection to an upstream, carrying one exchange at a time: it sends the
  * request (head, then the body as it comes, chunked when its length is unknown) and hands the answer
- * to the exchange's {@link Listener} as Netty decodes it. Back to its client's idle connections only
+ * to the exchange's {@link Listener} as its {@link ResponseParser} reads it. Back to its client's idle connections only
  * when both the request and the response ended and the upstream keeps the connection alive.
  */
-final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+final class UpstreamConnection extends ChannelInboundHandlerAdapter implements ResponseParser.Sink {
 
     /** What an exchange hears from its upstream connection, on the connection's event loop. */
     interface Listener {
 
         /** The final response head arrived (informational 1xx answers are skipped). */
-        void onHead(HttpResponse head);
+        void onHead(ResponseHead head);
 
         /** A piece of the body; {@code last} ends the response. The buffer is valid during the call only. */
         void onContent(ByteBuf content, boolean last);
@@ -47,13 +39,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     private final UpstreamClient client;
     private final Address address;
-    private final ResponseDecoder decoder = new ResponseDecoder();
+    private final ResponseParser parser = new ResponseParser();
     private Channel channel;
     private Listener listener;
     private boolean chunked;
     private boolean requestEnded;
-    private boolean informational;
-    private boolean keepAlive;
     private long headDeadline;
     private long idleTimeoutNanos;
     private long lastActivity;
@@ -67,10 +57,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     Address address() {
         return address;
-    }
-
-    ResponseDecoder decoder() {
-        return decoder;
     }
 
     /** Whether it has carried an exchange already (asked before {@link #send}). */
@@ -96,11 +82,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     void send(Listener to, ByteBuf head, boolean headMethod, long bodyLength, long headTimeoutNanos, long idleTimeoutNanos) {
         listener = to;
         exchanges++;
-        decoder.headMethod = headMethod;
+        parser.expect(headMethod);
         chunked = bodyLength < 0;
         requestEnded = bodyLength == 0;
-        informational = false;
-        keepAlive = false;
         failure = null;
         lastActivity = System.nanoTime();
         headDeadline = lastActivity + headTimeoutNanos;
@@ -178,53 +162,45 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
+        ByteBuf bytes = (ByteBuf) message;
         try {
-            read(message);
+            if (listener == null || parser.idle()) {
+                channel.close(); // bytes nobody asked for: the connection cannot be trusted with a next request
+                return;
+            }
+            lastActivity = System.nanoTime();
+            parser.read(bytes, this);
+        } catch (IOException e) {
+            fail(e);
         } finally {
-            ReferenceCountUtil.release(message);
+            bytes.release();
         }
     }
 
-    private void read(Object message) {
+    @Override
+    public void head(ResponseHead head) {
         Listener to = listener;
-        if (to == null) {
-            channel.close(); // bytes nobody asked for: the connection cannot be trusted with a next request
-            return;
-        }
-        lastActivity = System.nanoTime();
-        if (message instanceof HttpResponse head) {
-            if (head.decoderResult().isFailure()) {
-                fail(head.decoderResult().cause());
-                return;
-            }
-            int status = head.status().code();
-            informational = status >= 100 && status < 200;
-            if (informational) {
-                return; // e.g. 100 Continue: the final answer follows
-            }
+        if (to != null) {
             headDeadline = 0;
-            keepAlive = HttpUtil.isKeepAlive(head);
             to.onHead(head);
         }
-        if (message instanceof HttpContent content && listener == to) {
-            if (content.decoderResult().isFailure()) {
-                fail(content.decoderResult().cause());
-                return;
-            }
-            if (informational) {
-                return;
-            }
-            boolean last = content instanceof LastHttpContent;
-            if (last) {
-                listener = null;
-                if (keepAlive && requestEnded) {
-                    client.recycle(this);
-                } else {
-                    channel.close();
-                }
-            }
-            to.onContent(content.content(), last);
+    }
+
+    @Override
+    public void content(ByteBuf piece, boolean last) {
+        Listener to = listener;
+        if (to == null) {
+            return; // the exchange gave up on this answer (the connection is closing)
         }
+        if (last) {
+            listener = null;
+            if (parser.keepAlive() && requestEnded) {
+                client.recycle(this);
+            } else {
+                channel.close();
+            }
+        }
+        to.onContent(piece, last);
     }
 
     @Override
@@ -245,6 +221,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         client.closed(this);
+        if (listener != null && failure == null) {
+            parser.closed(this); // a body that runs until the close ends here
+        }
+        parser.discardPending();
         Listener to = listener;
         if (to != null) {
             listener = null;
@@ -259,21 +239,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         if (to != null) {
             to.onFailure(cause instanceof IOException || cause instanceof TimeoutException ? cause
                     : new IOException("invalid response from " + address + ": " + cause.getMessage(), cause));
-        }
-    }
-
-    /** Netty's response decoder, told when the answer is to a HEAD (a length, but no body). */
-    static final class ResponseDecoder extends HttpResponseDecoder {
-
-        boolean headMethod;
-
-        ResponseDecoder() {
-            super(new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536));
-        }
-
-        @Override
-        protected boolean isContentAlwaysEmpty(HttpMessage message) {
-            return headMethod || super.isContentAlwaysEmpty(message);
         }
     }
 }

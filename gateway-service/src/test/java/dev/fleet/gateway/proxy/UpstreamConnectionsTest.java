@@ -146,4 +146,34 @@ class UpstreamConnectionsTest {
             assertThatThrownBy(() -> send("GET", "/x")).isInstanceOf(IOException.class);
         }
     }
+
+    @Test
+    void aChunkedAnswerWithTrailersArrivesWholeAndItsConnectionCarriesTheNext() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(request -> Answer.keepAlive(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 1\r\n\r\n"))) {
+            use(upstream);
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> answer = send("GET", "/x");
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.body()).isEqualTo("hello world");
+            }
+            assertThat(upstream.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAnswerThatCannotBeParsedIsA502AndItsConnectionIsNotReused() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(request -> Answer.keepAlive(
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok"))) {
+            use(upstream);
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> answer = send("GET", "/x");
+                assertThat(answer.statusCode()).isEqualTo(502);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(answer.body()).contains(GatewayProblems.UPSTREAM_FAILED).contains("Content-Length");
+            }
+            assertThat(upstream.connections()).isEqualTo(2);
+        }
+    }
 }

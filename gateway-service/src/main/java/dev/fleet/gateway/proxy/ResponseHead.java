@@ -57,7 +57,7 @@ final class ResponseHead {
         // HTTP/1.x SP 3DIGIT [SP reason]
         if (lineEnd < 12 || !startsWith(bytes, "HTTP/1.") || (bytes[7] != '1' && bytes[7] != '0') || bytes[8] != ' '
                 || !digit(bytes[9]) || !digit(bytes[10]) || !digit(bytes[11]) || (lineEnd > 12 && bytes[12] != ' ')) {
-            throw new IOException("invalid status line '" + new String(bytes, 0, lineEnd, StandardCharsets.ISO_8859_1) + "'");
+            throw new IOException("invalid status line " + quote(bytes, 0, lineEnd));
         }
         int status = (bytes[9] - '0') * 100 + (bytes[10] - '0') * 10 + (bytes[11] - '0');
         int reasonStart = Math.min(13, lineEnd);
@@ -85,14 +85,12 @@ final class ResponseHead {
             int colon = start;
             while (colon < end && bytes[colon] != ':') {
                 if (!TOKEN[bytes[colon] & 0xFF]) {
-                    throw new IOException("invalid header name in '" + new String(bytes, start, end - start,
-                            StandardCharsets.ISO_8859_1) + "'");
+                    throw new IOException("invalid header name in " + quote(bytes, start, end));
                 }
                 colon++;
             }
             if (colon == start || colon == end) {
-                throw new IOException("invalid header line '" + new String(bytes, start, end - start,
-                        StandardCharsets.ISO_8859_1) + "'");
+                throw new IOException("invalid header line " + quote(bytes, start, end));
             }
             int valueStart = colon + 1;
             while (valueStart < end && (bytes[valueStart] == ' ' || bytes[valueStart] == '\t')) {
@@ -108,6 +106,12 @@ final class ResponseHead {
             start = eol + 1;
         }
         return new ResponseHead(bytes, status, bytes[7] == '0', reasonStart, lineEnd, offsets, headers);
+    }
+
+    /** A line for an error message (which reaches the client's problem detail): its first 100 bytes. */
+    private static String quote(byte[] bytes, int start, int end) {
+        int length = Math.min(end - start, 100);
+        return "'" + new String(bytes, start, length, StandardCharsets.ISO_8859_1) + (end - start > length ? "…'" : "'");
     }
 
     /** Field values hold visible bytes, spaces and tabs (and obs-text), no other control byte. */
@@ -232,7 +236,7 @@ final class ResponseHead {
                     at++;
                 }
                 if (digits == 0 || (at < end && bytes[at] != ',')) {
-                    throw new IOException("invalid Content-Length '" + value(i) + "'");
+                    throw new IOException("invalid Content-Length " + quote(bytes, offsets[4 * i + 2], end));
                 }
                 if (length >= 0 && value != length) {
                     throw new IOException("conflicting Content-Length values");

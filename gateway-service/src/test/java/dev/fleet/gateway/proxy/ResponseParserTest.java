@@ -194,6 +194,10 @@ class ResponseParserTest {
                 "HTTP/1.1 101 Switching Protocols\r\n\r\n")) {
             assertThatThrownBy(() -> read(answer, false, false)).as(answer).isInstanceOf(IOException.class);
         }
+        // the message reaches the client's problem detail: a long line is cut
+        String longLine = "HTTP/1.1 200 OK\r\nBad Name: " + "x".repeat(10_000) + "\r\n\r\n";
+        assertThatThrownBy(() -> read(longLine, false, false)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("invalid header name in 'Bad Name: xxx").message().hasSizeLessThan(200);
         String endless = "HTTP/1.1 200 OK\r\n" + "X-A: b\r\n".repeat(ResponseParser.MAX_HEAD / 8 + 1);
         assertThatThrownBy(() -> read(endless, false, false)).isInstanceOf(IOException.class)
                 .hasMessageContaining("larger than");

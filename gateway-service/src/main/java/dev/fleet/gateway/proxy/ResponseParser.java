@@ -52,11 +52,6 @@ final class ResponseParser {
         return keepAlive;
     }
 
-    /** Whether the body runs until the connection closes (then the close ends it). */
-    boolean untilClose() {
-        return state == State.UNTIL_CLOSE;
-    }
-
     /** Whether the parser waits for a response (bytes now would be unasked for). */
     boolean idle() {
         return state == State.IDLE;

@@ -141,10 +141,14 @@ public final class Instance {
     }
 
     /**
-     * The latency the balancer judges this instance by: an EWMA of its responses ({@link #PICK_LATENCY_ALPHA},
-     * so that one hiccup of a busy host does not make it look slow) that {@link #decayPickLatency} also
-     * pulls towards the pool's fastest over time, so an instance that gets no traffic because it was
-     * slow is tried again. 0: no sample yet.
+     * What the balancer judges this instance by: its time per request in flight, an EWMA of each
+     * answer's latency ÷ the requests it had in flight when that one was sent ({@link #PICK_LATENCY_ALPHA},
+     * so that one hiccup of a busy host does not make it look slow). An instance that serves one request
+     * at a time and queues the rest shows its service time whatever its queue; one that serves them
+     * side by side shows its latency at the load it has. (in flight + 1) × this is then the wait a new
+     * request can expect, without counting the queue twice (a latency under load already holds it).
+     * {@link #decayPickLatency} also pulls it towards the pool's fastest over time, so an instance that
+     * gets no traffic because it was slow is tried again. 0: no sample yet.
      */
     public double pickLatencyMs() {
         return pickLatencyMs;
@@ -158,14 +162,23 @@ public final class Instance {
         }
     }
 
-    /** One finished exchange: its latency to the response headers and whether it counts as a failure. */
+    /** One finished exchange that had the instance to itself: {@link #recordOutcome(double, int, boolean)} with 1 in flight. */
     public void recordOutcome(double latencyMs, boolean failed) {
+        recordOutcome(latencyMs, 1, failed);
+    }
+
+    /**
+     * One finished exchange: its latency to the response headers, the instance's requests in flight
+     * when it was sent (itself included), and whether it counts as a failure.
+     */
+    public void recordOutcome(double latencyMs, int inFlightAtSend, boolean failed) {
         requests.increment();
         double previous = latencyEwmaMs;
         // Racy read-modify-write: a lost sample among concurrent ones does not matter to an average.
         latencyEwmaMs = previous == 0 ? latencyMs : previous + LATENCY_ALPHA * (latencyMs - previous);
+        double perRequest = latencyMs / Math.max(1, inFlightAtSend);
         double pick = pickLatencyMs;
-        pickLatencyMs = pick == 0 ? latencyMs : pick + PICK_LATENCY_ALPHA * (latencyMs - pick);
+        pickLatencyMs = pick == 0 ? perRequest : pick + PICK_LATENCY_ALPHA * (perRequest - pick);
         if (failed) {
             failures.increment();
             consecutiveFailures.incrementAndGet();

@@ -25,7 +25,7 @@ public final class Pool {
      * How fast pick latencies are forgotten (time constant): an instance that was slow and so gets no
      * traffic looks like the pool's fastest again after a few of these, and is tried again.
      */
-    private static final double PICK_LATENCY_MEMORY_NANOS = 0.5e9;
+    private static final double PICK_LATENCY_MEMORY_NANOS = 1e9;
 
     private final String name;
     private final PoolConfig settings;

@@ -46,6 +46,8 @@ final class Exchange implements WaitQueue.Waiter, UpstreamConnection.Listener {
     private boolean answered;
     private boolean reused;
     private long sentNanos;
+    /** The instance's requests in flight, this one included, when this one was sent. */
+    private int sentInFlight;
     private long bodyBytes;
 
     Exchange(ProxyHandler proxy, UpstreamClient client, Context context, HttpServerRequest request, Route route, Pool pool, int priority,
@@ -157,6 +159,7 @@ final class Exchange implements WaitQueue.Waiter, UpstreamConnection.Listener {
             head.add("Transfer-Encoding", "chunked"); // a Content-Length the client sent is copied as it is
         }
         sentNanos = System.nanoTime();
+        sentInFlight = instance.inFlight();
         connection.send(this, head.end(), request.method() == HttpMethod.HEAD, length, route.requestTimeout().toNanos(),
                 route.idleTimeout().toNanos());
         if (length == 0) {
@@ -259,7 +262,7 @@ final class Exchange implements WaitQueue.Waiter, UpstreamConnection.Listener {
         double latencyMs = (System.nanoTime() - sentNanos) / 1e6;
         int status = answer.status();
         boolean failed = status >= 500;
-        instance.recordOutcome(latencyMs, failed);
+        instance.recordOutcome(latencyMs, sentInFlight, failed);
         if (failed) {
             proxy.outliers().afterFailure(pool, instance, instance.consecutiveFailures(), "status " + status);
         }

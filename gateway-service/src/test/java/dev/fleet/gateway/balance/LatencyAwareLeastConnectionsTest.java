@@ -70,6 +70,32 @@ class LatencyAwareLeastConnectionsTest {
     }
 
     @Test
+    void aQueueIsCountedOnceSoASlowerIdleInstanceStaysOutWhileTheQueuedOnesAreStillQuicker() {
+        // Fast ones that serve one request at a time answer in 1.5 ms while holding 20 (0.075 ms per
+        // request); beside them an idle instance that takes 2.9 ms. By raw latency they are alike
+        // (under 2×), and least-connections would hand the idle one every draw it is in; by time per
+        // request a new one waits (20 + 1) × 0.075 ≈ 1.6 ms at a fast one against 2.9 ms at the slow one.
+        Pool pool = TestPools.pool("q", Map.of("slow-start", "0s"));
+        List<Instance> members = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Instance instance = TestPools.instance("q", "i" + i, 9400 + i);
+            if (i < 3) {
+                instance.recordOutcome(1.5, 20, false);
+            } else {
+                instance.recordOutcome(2.9, 1, false);
+            }
+            members.add(instance);
+        }
+        pool.replaceMembers("config", members, System.nanoTime());
+        hold(pool, 20, "i3");
+        assertThat(picks(pool).getOrDefault("i3", 0)).isZero();
+
+        // once the fast ones hold 40, their queue is the longer wait and the slow one takes work
+        hold(pool, 20, "i3");
+        assertThat(picks(pool).getOrDefault("i3", 0)).isGreaterThan(PICKS / 4);
+    }
+
+    @Test
     void latenciesWithinTheRatioCountAsAlikeAndTrafficSpreadsEvenly() {
         Pool pool = pool(4, 1, 1.5, 1.2, 1.9);
         Map<String, Integer> counts = picks(pool);
@@ -115,7 +141,7 @@ class LatencyAwareLeastConnectionsTest {
     }
 
     @Test
-    void eachAnswerMovesThePickLatencyATenthAndDecayPullsItTowardsTheFloor() {
+    void eachAnswerMovesThePickLatencyATenthPerRequestInFlightAndDecayPullsItTowardsTheFloor() {
         Instance instance = TestPools.instance("l", "x", 9200);
         instance.recordOutcome(10, false);
         instance.recordOutcome(30, false);
@@ -124,6 +150,9 @@ class LatencyAwareLeastConnectionsTest {
         assertThat(instance.pickLatencyMs()).isCloseTo(7.0, within(1e-9));
         instance.decayPickLatency(20, 0.5);
         assertThat(instance.pickLatencyMs()).as("never pulled up to the floor").isCloseTo(7.0, within(1e-9));
+        instance.recordOutcome(80, 4, false);
+        assertThat(instance.pickLatencyMs()).as("an answer counts per request in flight when it was sent: 7 + (80 / 4 − 7) / 10")
+                .isCloseTo(8.3, within(1e-9));
     }
 
     @Test

@@ -14,13 +14,14 @@
 #               `http-reuse always`) and the gateway (the packaged fast-jar, copied first; default
 #               algorithm; app and deep health layers off, the upstreams are plain nginx). Each has four
 #               pools, chosen by path: /het/ = 3 fast + the slow one, /u2/, /u4/, /u8/ = 2, 4, 8 fast.
-#   cases       fixed    the slow one delays GWR_DELAYS ms (each in turn), /het/ at -c8 and -c64;
+#   cases       fixed    the slow one delays GWR_DELAYS ms (each in turn), /het/ at -c8 and -c64, with
+#                        each proxy's share to the slow one; GWR_ROUNDS rounds (see uniform);
 #               shift    /het/ at -c8 and -c64, no delay for the first GWR_SHIFT[0] s, GWR_SHIFT_DELAY ms
 #                        for GWR_SHIFT[1] s, none for the last GWR_SHIFT[2] s: the share over time, and how
 #                        long after each change it takes to settle;
 #               uniform  /u2/, /u4/, /u8/ at -c64 and -c1, with each proxy's CPU per request; GWR_ROUNDS
-#                        rounds of every measurement, interleaved, reported as medians (the machine's
-#                        neighbours move single runs by ±15 %).
+#                        rounds of every measurement, interleaved, reported as medians with the range of
+#                        the ratio to nginx (the machine's neighbours move single runs by ±15 %).
 #   Every measurement runs the three proxies one after the other (nginx, HAProxy, gateway) before the
 #   next; the gateway's JIT is warmed first by a discarded run on each pool.
 #
@@ -29,13 +30,13 @@
 # quarter of the steady share) of it. Resolution: the 500 ms window (and the sampling, slower on a
 # busy machine).
 #
-# Usage: bench/gateway/routing.sh [--quick]     (about 12 minutes; --quick about 3)
+# Usage: bench/gateway/routing.sh [--quick]     (about 20 minutes; --quick about 3)
 # Environment (defaults, quick defaults in brackets):
 #   JAVA_HOME [/usr/lib/jvm/temurin-25-jdk-amd64; else any JDK 21+]
 #   GWR_BASE_PORT [18500]   ports BASE+1 … BASE+15 on 127.0.0.1
 #   GWR_CASES ["fixed shift uniform"]   GWR_PROXIES ["nginx haproxy gateway"]
 #   GWR_DURATION [6s|3s]    each fixed and uniform run     GWR_WARMUP [15s|5s]  the gateway's warm-up
-#   GWR_DELAYS ["2 20 50"]  GWR_SHIFT ["4 8 12"|"2 4 6"]  GWR_SHIFT_DELAY [20]  GWR_ROUNDS [3|1] of the uniform case
+#   GWR_DELAYS ["2 20 50"]  GWR_SHIFT ["4 8 12"|"2 4 6"]  GWR_SHIFT_DELAY [20]  GWR_ROUNDS [3|1] of the fixed and uniform cases
 #   GWR_JAVA_OPTS [-Xmx512m]  GWR_GATEWAY_OPTS  extra -D settings for the gateway
 #   GWR_BUILD=1  build first (default: only if the jar is missing)
 # Needs wrk, nginx, the echo module and HAProxy (installed from Debian when missing and run as root),
@@ -345,14 +346,16 @@ fi
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 if case_wanted fixed; then
-  for d in "${DELAYS[@]}"; do
-    set_delay "$d"
-    say "slow upstream: delay $d ms, one request takes $(slow_answer_ms) ms"
-    for load in 1x8 2x64; do
-      for proxy in nginx haproxy gateway; do
-        want "$proxy" || continue
-        measure "fixed-$d-c${load#*x}-$proxy" "$proxy" het "${load%x*}" "${load#*x}" "$DURATION"
-        sleep 1
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for d in "${DELAYS[@]}"; do
+      set_delay "$d"
+      say "slow upstream: delay $d ms, one request takes $(slow_answer_ms) ms (round $r)"
+      for load in 1x8 2x64; do
+        for proxy in nginx haproxy gateway; do
+          want "$proxy" || continue
+          measure "fixed-$d-c${load#*x}-$proxy-r$r" "$proxy" het "${load%x*}" "${load#*x}" "$DURATION"
+          sleep 1
+        done
       done
     done
   done
@@ -427,7 +430,7 @@ if case_wanted uniform; then
     done
   done
 fi
-# median KEY FIELD: the median over the rounds of FIELD (rps, p50, p99, cpu, or x: req/s over nginx's in the same round)
+# median KEY FIELD: the median over the rounds of FIELD (rps, p50, p99, cpu, share, or x: req/s over nginx's in the same round)
 median() {
   local key=$1 field=$2 r line v values=()
   for ((r = 1; r <= ROUNDS; r++)); do
@@ -438,6 +441,7 @@ median() {
       p50) v=$(ms "$line" p50_us) ;;
       p99) v=$(ms "$line" p99_us) ;;
       cpu) v=$(cpu_us "$line") ;;
+      share) v=$(share "$line") ;;
       x) [[ -n ${res[${key%-*}-nginx-r$r]:-} ]] || { echo -; return; }
          v=$(ratio "$(rps "$line")" "$(rps "${res[${key%-*}-nginx-r$r]}")") ;;
     esac
@@ -468,21 +472,23 @@ report() {
   echo "## gateway routing benchmark, $started_at"
   echo
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)); $("$JAVA" -version 2>&1 | head -n 1);" \
-    "$(nginx -v 2>&1 | sed 's/.*: //'); $(haproxy -v | head -n 1 | awk '{print "HAProxy", $3}'); $( { wrk -v 2>&1 || true; } | head -n 1 | awk '{print $1, $2}')."
+    "$(nginx -v 2>&1 | sed 's/.*: //'); $(haproxy -v | awk 'NR == 1 {print "HAProxy", $3}'); $( { wrk -v 2>&1 || true; } | head -n 1 | awk '{print $1, $2}')."
   echo "Code: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- gateway-service 2>/dev/null || echo ' (gateway-service modified)'); runs of $DURATION; gateway $JAVA_OPTS."
   if case_wanted fixed; then
     echo
     echo "### One slow instance (3 fast + 1 delayed), fixed delay"
     echo
-    echo "| delay | wrk | proxy | req/s | × nginx | p50 ms | p99 ms | slow share % |"
-    echo "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"
+    echo "Medians over $ROUNDS interleaved rounds, as for the uniform pools below."
+    echo
+    echo "| delay | wrk | proxy | req/s | × nginx | range | p50 ms | p99 ms | slow share % |"
+    echo "| ---: | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |"
     for d in "${DELAYS[@]}"; do
       for load in 1x8 2x64; do
         c=${load#*x}
         for proxy in nginx haproxy gateway; do
-          line=${res[fixed-$d-c$c-$proxy]:-}
-          [[ -n $line ]] || continue
-          echo "| $d ms | -t${load%x*} -c$c | $proxy | $(rps "$line") | $( [[ -n ${res[fixed-$d-c$c-nginx]:-} ]] && ratio "$(rps "$line")" "$(rps "${res[fixed-$d-c$c-nginx]}")" || echo -) | $(ms "$line" p50_us) | $(ms "$line" p99_us) | $(share "$line") |"
+          key=fixed-$d-c$c-$proxy
+          [[ -n ${res[$key-r1]:-} ]] || continue
+          echo "| $d ms | -t${load%x*} -c$c | $proxy | $(median "$key" rps) | $(median "$key" x) | $(spread "$key") | $(median "$key" p50) | $(median "$key" p99) | $(median "$key" share) |"
         done
       done
     done

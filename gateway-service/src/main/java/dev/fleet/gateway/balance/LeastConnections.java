@@ -27,7 +27,7 @@ public final class LeastConnections implements Balancer {
     /** Pick latencies within this factor of the pool's fastest count as alike. */
     static final double SLOW_RATIO = 2.0;
     /** Expected waits within this many milliseconds of each other count as alike. */
-    static final double SLOW_MARGIN_MS = 1.0;
+    static final double SLOW_MARGIN_MS = 0.5;
 
     @Override
     public Instance pick(PoolSnapshot table, Pick pick) {

@@ -156,9 +156,9 @@ class LatencyAwareLeastConnectionsTest {
     }
 
     @Test
-    void differencesUnderAMillisecondAreNoiseAtAnyRatio() {
-        // idle: a slow one would lose every draw against the others, (0 + 1) × 4.5 against (0 + 1) × 1
-        Pool pool = pool(3, 0.2, 0.2, 0.9);
+    void waitsLessThanHalfAMillisecondApartAreNoiseAtAnyRatio() {
+        // idle: a slow one would lose every draw against the others, (0 + 1) × 3 against (0 + 1) × 1
+        Pool pool = pool(3, 0.2, 0.2, 0.6);
         assertThat(picks(pool).get("i2") / (double) PICKS).isCloseTo(1 / 3.0, within(0.02));
     }
 

@@ -162,7 +162,10 @@ public final class Instance {
         }
     }
 
-    /** One finished exchange that had the instance to itself: {@link #recordOutcome(double, int, boolean)} with 1 in flight. */
+    /**
+     * One finished exchange counted whole, as if it had the instance to itself ({@link #recordOutcome(double, int, boolean)}
+     * with 1 in flight): a timeout, or a WebSocket handshake, whose open tunnels are no queue it waited behind.
+     */
     public void recordOutcome(double latencyMs, boolean failed) {
         recordOutcome(latencyMs, 1, failed);
     }
